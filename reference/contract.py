@@ -1,0 +1,151 @@
+"""The plain-data contract both implementations share: architecture, parameters, gradients.
+
+Notation (DESIGN.md): layers l = 1..L, a[0] = x, W[l] has shape (n_l, n_{l-1}) and row j
+holds the weights *into* node j.  Python lists count from 0, so layer l's matrix is stored
+at ``params.W[l - 1]`` and its biases at ``params.b[l - 1]``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softmax")
+LOSSES = (
+    "half_squared_error",
+    "sum_of_squares",
+    "binary_cross_entropy",
+    "categorical_cross_entropy",
+)
+REDUCTIONS = ("sum", "mean")
+BIAS_MODES = ("on", "off", "frozen")
+
+Matrix = list[list[float]]
+
+
+class ContractError(ValueError):
+    """Raised at the public boundary when an input does not fit the contract."""
+
+
+def _choice(what: str, given: object, allowed: tuple[str, ...]) -> str:
+    if not isinstance(given, str) or given not in allowed:
+        raise ContractError(f"{what}: expected one of {', '.join(allowed)}; got {given!r}")
+    return given
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Layer sizes n_0..n_L, one activation φ_l per layer l = 1..L, loss, reduction, bias mode.
+
+    ``bias`` is ``"on"`` (trained), ``"frozen"`` (used in the forward pass, never updated)
+    or ``"off"`` (not used; ``b`` must then be all zeros).
+    """
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    loss: str
+    reduction: str = "mean"
+    bias: str = "on"
+
+    def __post_init__(self) -> None:
+        sizes = tuple(self.sizes)
+        activations = tuple(self.activations)
+        object.__setattr__(self, "sizes", sizes)
+        object.__setattr__(self, "activations", activations)
+        if len(sizes) < 2:
+            raise ContractError(
+                f"sizes: expected at least two layers (input and output); got {list(sizes)}"
+            )
+        for k, n in enumerate(sizes):
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ContractError(
+                    f"sizes: expected whole numbers >= 1; got {n!r} at position {k}"
+                )
+        if len(activations) != len(sizes) - 1:
+            raise ContractError(
+                f"activations: expected one per layer after the input "
+                f"({len(sizes) - 1}); got {len(activations)}"
+            )
+        for l, name in enumerate(activations, start=1):
+            _choice(f"activation of layer {l}", name, ACTIVATIONS)
+            if name == "softmax" and l != len(activations):
+                raise ContractError(
+                    f"activation of layer {l}: softmax is allowed on the output layer "
+                    f"only (layer {len(activations)}); got it on hidden layer {l}"
+                )
+        _choice("loss", self.loss, LOSSES)
+        _choice("reduction", self.reduction, REDUCTIONS)
+        _choice("bias", self.bias, BIAS_MODES)
+        out = activations[-1]
+        if self.loss == "categorical_cross_entropy" and out != "softmax":
+            raise ContractError(
+                f"loss categorical_cross_entropy: expected a softmax output layer; got {out!r}"
+            )
+        if self.loss == "binary_cross_entropy" and out != "sigmoid":
+            raise ContractError(
+                "loss binary_cross_entropy: expected outputs in (0, 1) from a sigmoid "
+                f"output layer; got {out!r}"
+            )
+
+    @property
+    def L(self) -> int:
+        """Number of layers with weights, L."""
+        return len(self.sizes) - 1
+
+    def describe(self) -> str:
+        """One line: ``2-2-2 sigmoid/sigmoid half_squared_error (mean, bias on)``."""
+        shape = "-".join(str(n) for n in self.sizes)
+        return (
+            f"{shape} {'/'.join(self.activations)} {self.loss} ({self.reduction}, bias {self.bias})"
+        )
+
+
+@dataclass
+class Parameters:
+    """W[l-1][j][i] = W[l][j][i] and b[l-1][j] = b[l][j], as nested lists of floats."""
+
+    W: list[Matrix]
+    b: list[list[float]]
+
+
+@dataclass
+class Gradients:
+    """∂C/∂W[l][j][i] and ∂C/∂b[l][j] (stored like Parameters) and the cost C they belong to."""
+
+    W: list[Matrix]
+    b: list[list[float]]
+    cost: float = field(default=0.0)
+
+
+def init_parameters(arch: Architecture, seed: int, scale: float = 1.0) -> Parameters:
+    """W[l][j][i] ~ N(0, scale²/n_{l-1}), b[l][j] = 0, drawn from ``random.Random(seed)``."""
+    rng = random.Random(seed)
+    W: list[Matrix] = []
+    b: list[list[float]] = []
+    for l in range(1, arch.L + 1):
+        n_prev, n_l = arch.sizes[l - 1], arch.sizes[l]
+        sd = scale / math.sqrt(n_prev)
+        W.append([[rng.gauss(0.0, sd) for _ in range(n_prev)] for _ in range(n_l)])
+        b.append([0.0] * n_l)
+    return Parameters(W, b)
+
+
+def check_learning_rate(learning_rate: float) -> float:
+    """Learning rate η: a positive finite number."""
+    ok = isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
+    if not ok or not math.isfinite(learning_rate) or learning_rate <= 0:
+        raise ContractError(
+            f"learning_rate: expected a positive finite number; got {learning_rate!r}"
+        )
+    return float(learning_rate)
+
+
+def check_target_range(arch: Architecture, low: float, high: float) -> None:
+    """Cross-entropy targets are probabilities: every y in [0, 1]."""
+    if arch.loss in ("binary_cross_entropy", "categorical_cross_entropy") and (
+        low < 0.0 or high > 1.0
+    ):
+        raise ContractError(
+            f"Y: {arch.loss} expects targets in [0, 1]; got values in [{low!r}, {high!r}]"
+        )

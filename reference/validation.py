@@ -1,0 +1,69 @@
+"""Checks at the public boundary of the reference: shapes, finiteness, bias mode."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from reference.contract import Architecture, ContractError, Parameters, check_target_range
+
+
+def _row(what: str, row: object, width: int) -> list[float]:
+    if not isinstance(row, Sequence) or isinstance(row, str):
+        raise ContractError(f"{what}: expected a sequence of {width} numbers; got {row!r}")
+    if len(row) != width:
+        raise ContractError(f"{what}: expected {width} numbers; got {len(row)}")
+    out = []
+    for v in row:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ContractError(f"{what}: expected numbers; got {v!r}")
+        if not math.isfinite(v):
+            raise ContractError(f"{what}: expected finite numbers; got {v!r}")
+        out.append(float(v))
+    return out
+
+
+def check_batch(what: str, rows: object, width: int) -> list[list[float]]:
+    """A batch: N >= 1 rows of ``width`` finite numbers (shape (N, width))."""
+    if not isinstance(rows, Sequence) or isinstance(rows, str) or len(rows) == 0:
+        raise ContractError(
+            f"{what}: expected a non-empty batch of rows, shape (N, {width}); got {rows!r}"
+        )
+    return [_row(f"{what} row {n}", r, width) for n, r in enumerate(rows)]
+
+
+def check_data(
+    arch: Architecture, X: object, Y: object
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Inputs X of shape (N, n_0) and targets Y of shape (N, n_L), finite, same N."""
+    x_rows = check_batch("X", X, arch.sizes[0])
+    y_rows = check_batch("Y", Y, arch.sizes[-1])
+    if len(x_rows) != len(y_rows):
+        raise ContractError(
+            f"X and Y: expected the same number of samples; got {len(x_rows)} and {len(y_rows)}"
+        )
+    values = [v for r in y_rows for v in r]
+    check_target_range(arch, min(values), max(values))
+    return x_rows, y_rows
+
+
+def check_parameters(arch: Architecture, params: Parameters) -> None:
+    """W[l] of shape (n_l, n_{l-1}) and b[l] of length n_l, finite; b = 0 when bias is off."""
+    if not isinstance(params, Parameters):
+        raise ContractError(f"params: expected reference.Parameters; got {type(params).__name__}")
+    if len(params.W) != arch.L or len(params.b) != arch.L:
+        raise ContractError(
+            f"params: expected {arch.L} weight matrices and bias vectors; got "
+            f"{len(params.W)} and {len(params.b)}"
+        )
+    for l in range(1, arch.L + 1):
+        n_prev, n_l = arch.sizes[l - 1], arch.sizes[l]
+        W_l = params.W[l - 1]
+        if not isinstance(W_l, Sequence) or len(W_l) != n_l:
+            got = len(W_l) if isinstance(W_l, Sequence) else type(W_l).__name__
+            raise ContractError(f"W[{l}]: expected shape ({n_l}, {n_prev}); got {got} rows")
+        for j, row in enumerate(W_l):
+            _row(f"W[{l}] row {j} (shape ({n_l}, {n_prev}))", row, n_prev)
+        b_l = _row(f"b[{l}] (length {n_l})", params.b[l - 1], n_l)
+        if arch.bias == "off" and any(v != 0.0 for v in b_l):
+            raise ContractError(f"b[{l}]: bias 'off' expects all zeros; got {b_l}")
