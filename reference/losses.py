@@ -26,7 +26,8 @@ def loss(name: str, z: list[float], a: list[float], y: list[float]) -> float:
             total += y_j * (lse - z_j)
         return total
     for a_j, y_j in zip(a, y, strict=True):
-        total += (y_j - a_j) ** 2
+        r = y_j - a_j
+        total += r * r
     return 0.5 * total if name == "half_squared_error" else total
 
 

@@ -1,0 +1,45 @@
+"""Hypothesis profiles and the implementation parameters of the property suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import settings
+
+from tests.implementations import BUILT_IN, Implementation, load
+
+# Local runs: a quick profile.  Under CI=true, hypothesis' built-in "ci" profile
+# (derandomized, no deadline, 100 examples per property) is loaded instead.
+settings.register_profile("fast", max_examples=20, deadline=None)
+# For a long hunt before a release: HYPOTHESIS_PROFILE=thorough pytest tests
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(
+    "ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "fast")
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--impl",
+        action="append",
+        default=[],
+        metavar="MODULE[:float32]",
+        help="also check this module (same functions and signatures as `vectorized`)",
+    )
+
+
+def implementations(config: pytest.Config) -> list[Implementation]:
+    return [*BUILT_IN, *(load(spec) for spec in config.getoption("--impl"))]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    impls = implementations(metafunc.config)
+    if "impl" in metafunc.fixturenames:  # every implementation
+        metafunc.parametrize("impl", impls, ids=[i.name for i in impls])
+    if "twin" in metafunc.fixturenames:  # every implementation checked against the reference
+        twins = [i for i in impls if i.name != "reference"]
+        metafunc.parametrize("twin", twins, ids=[i.name for i in twins])
+    if "impl64" in metafunc.fixturenames:  # precise enough for finite differences
+        precise = [i for i in impls if i.dtype == "float64"]
+        metafunc.parametrize("impl64", precise, ids=[i.name for i in precise])

@@ -1,0 +1,103 @@
+"""Hypothesis strategies: random valid networks, parameters and data (plain lists)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+import reference
+
+HIDDEN = ("identity", "sigmoid", "tanh", "relu")
+# Every (output activation, loss) pair the contract accepts.
+OUTPUT_PAIRS = tuple(
+    [
+        (act, loss)
+        for act in (*HIDDEN, "softmax")
+        for loss in ("half_squared_error", "sum_of_squares")
+    ]
+    + [("sigmoid", "binary_cross_entropy"), ("softmax", "categorical_cross_entropy")]
+)
+# From tiny to large enough to saturate σ (|z| of hundreds).
+SCALES = (1e-3, 0.3, 1.0, 4.0, 30.0)
+
+
+@dataclass
+class Case:
+    """One network with its parameters and a batch (X, Y), all plain Python floats."""
+
+    arch: reference.Architecture
+    params: reference.Parameters
+    X: list[list[float]]
+    Y: list[list[float]]
+
+    def __repr__(self) -> str:  # what hypothesis prints for a failing example
+        return (
+            f"Case({self.arch!r},\n  W={self.params.W!r},\n  b={self.params.b!r},\n"
+            f"  X={self.X!r},\n  Y={self.Y!r})"
+        )
+
+
+def targets(rng: random.Random, loss: str, N: int, n: int) -> list[list[float]]:
+    """Targets that fit the loss: reals, probabilities in [0, 1], or one-hot / soft labels."""
+    if loss == "binary_cross_entropy":
+        return [[rng.choice((0.0, 1.0, rng.random())) for _ in range(n)] for _ in range(N)]
+    if loss == "categorical_cross_entropy":
+        rows = []
+        for _ in range(N):
+            if rng.random() < 0.5:
+                row = [0.0] * n
+                row[rng.randrange(n)] = 1.0
+            else:
+                w = [rng.random() + 1e-3 for _ in range(n)]
+                row = [v / sum(w) for v in w]
+            rows.append(row)
+        return rows
+    return [[rng.uniform(-1.0, 1.0) for _ in range(n)] for _ in range(N)]
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn,
+    max_depth: int = 4,
+    max_width: int = 8,
+    max_batch: int = 16,
+    scales: tuple[float, ...] = SCALES,
+    input_scales: tuple[float, ...] = (1e-3, 1.0, 10.0),
+) -> Case:
+    """Depth 1–4, widths 1–8, every valid activation/loss/reduction/bias, batch 1–16."""
+    L = draw(st.integers(1, max_depth))
+    sizes = tuple(draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1)))
+    hidden = tuple(draw(st.sampled_from(HIDDEN)) for _ in range(L - 1))
+    out_act, loss = draw(st.sampled_from(OUTPUT_PAIRS))
+    arch = reference.Architecture(
+        sizes,
+        (*hidden, out_act),
+        loss,
+        draw(st.sampled_from(reference.REDUCTIONS)),
+        draw(st.sampled_from(reference.BIAS_MODES)),
+    )
+    N = draw(st.integers(1, max_batch))
+    scale = draw(st.sampled_from(scales))
+    x_scale = draw(st.sampled_from(input_scales))
+    relu_at_zero = draw(st.booleans())
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    W = [
+        [[scale * rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
+        for l in range(1, L + 1)
+    ]
+    b = [
+        [scale * rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
+        for l in range(1, L + 1)
+    ]
+    if relu_at_zero:
+        # Node 0 of every ReLU layer gets z = 0 exactly, for every sample, in any
+        # summation order: its weights and bias are zero.
+        for l, act in enumerate(arch.activations, start=1):
+            if act == "relu":
+                W[l - 1][0] = [0.0] * sizes[l - 1]
+                b[l - 1][0] = 0.0
+    X = [[x_scale * rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
+    Y = targets(rng, loss, N, sizes[-1])
+    return Case(arch, reference.Parameters(W, b), X, Y)

@@ -1,0 +1,208 @@
+"""Every contract violation is refused at the public boundary, in both implementations,
+with a message that names what was expected and what was given."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import reference
+import vectorized
+from reference import ContractError
+
+ARCH = reference.Architecture((2, 3, 1), ("tanh", "sigmoid"), "half_squared_error", "sum")
+GOOD_X, GOOD_Y = [[0.1, 0.2], [0.3, 0.4]], [[1.0], [0.0]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sizes": (3,)}, r"sizes: expected at least two layers .*; got \[3\]"),
+        ({"sizes": (2, 0, 1)}, r"sizes: expected whole numbers >= 1; got 0 at position 1"),
+        ({"sizes": (2, 1.5, 1)}, r"sizes: expected whole numbers >= 1; got 1.5"),
+        ({"activations": ("tanh",)}, r"activations: expected one per layer .*\(2\); got 1"),
+        (
+            {"activations": ("gelu", "sigmoid")},
+            r"activation of layer 1: expected one of .*; got 'gelu'",
+        ),
+        (
+            {"activations": ("softmax", "sigmoid")},
+            r"layer 1: softmax is allowed on the output layer only",
+        ),
+        ({"loss": "hinge"}, r"loss: expected one of half_squared_error, .*; got 'hinge'"),
+        ({"reduction": "max"}, r"reduction: expected one of sum, mean; got 'max'"),
+        ({"bias": True}, r"bias: expected one of on, off, frozen; got True"),
+        ({"loss": "categorical_cross_entropy"}, r"expected a softmax output layer; got 'sigmoid'"),
+        (
+            {"activations": ("tanh", "identity"), "loss": "binary_cross_entropy"},
+            r"expected outputs in \(0, 1\) from a sigmoid output layer; got 'identity'",
+        ),
+    ],
+)
+def test_architecture_is_checked(kwargs: dict[str, Any], message: str) -> None:
+    fields = {"sizes": (2, 3, 1), "activations": ("tanh", "sigmoid"), "loss": "half_squared_error"}
+    with pytest.raises(ContractError, match=message):
+        reference.Architecture(**{**fields, **kwargs})
+
+
+class Ref:
+    module = reference
+
+    @staticmethod
+    def params(W: list[Any], b: list[Any]) -> Any:
+        return reference.Parameters(W, b)
+
+    @staticmethod
+    def data(X: Any) -> Any:
+        return X
+
+
+class Vec:
+    module = vectorized
+
+    @staticmethod
+    def params(W: list[Any], b: list[Any]) -> Any:
+        return vectorized.Parameters(
+            [np.array(w, dtype=float) for w in W], [np.array(v, dtype=float) for v in b]
+        )
+
+    @staticmethod
+    def data(X: Any) -> Any:
+        return X  # array-likes are accepted and converted (and checked) by vectorized itself
+
+
+GOOD_W = [[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], [[0.1, -0.1, 0.2]]]
+GOOD_B = [[0.0, 0.1, 0.2], [0.3]]
+
+CASES: list[tuple[str, Callable[[Any], tuple[Any, ...]], str]] = [
+    (
+        "W wrong shape",
+        lambda I: (I.params([[[0.1, 0.2]] * 3, [[0.1, 0.2]]], GOOD_B), GOOD_X, GOOD_Y),
+        r"W\[2\].*\(1, 3\).*got (2|\(1, 2\))",
+    ),
+    (
+        "b wrong shape",
+        lambda I: (I.params(GOOD_W, [[0.0, 0.1], [0.3]]), GOOD_X, GOOD_Y),
+        r"b\[1\].*(expected 3 numbers; got 2|expected an array of shape \(3,\); got \(2,\))",
+    ),
+    (
+        "too few layers",
+        lambda I: (I.params(GOOD_W[:1], GOOD_B[:1]), GOOD_X, GOOD_Y),
+        r"params: expected 2 weight matrices and bias vectors; got 1 and 1",
+    ),
+    (
+        "NaN in W",
+        lambda I: (I.params([GOOD_W[0], [[math.nan, 0.0, 0.0]]], GOOD_B), GOOD_X, GOOD_Y),
+        r"W\[2\].*expected finite numbers; got (nan|NaN)",
+    ),
+    (
+        "X wrong width",
+        lambda I: (I.params(GOOD_W, GOOD_B), [[0.1, 0.2, 0.3]], [[1.0]]),
+        r"X.*expected (2 numbers; got 3|shape \(N, 2\) with N >= 1; got \(1, 3\))",
+    ),
+    (
+        "Y wrong width",
+        lambda I: (I.params(GOOD_W, GOOD_B), GOOD_X, [[1.0, 0.0], [0.0, 1.0]]),
+        r"Y.*expected (1 numbers; got 2|shape \(N, 1\) with N >= 1; got \(2, 2\))",
+    ),
+    (
+        "X and Y lengths",
+        lambda I: (I.params(GOOD_W, GOOD_B), GOOD_X, [[1.0]]),
+        r"X and Y: expected the same number of samples; got 2 and 1",
+    ),
+    (
+        "empty batch",
+        lambda I: (I.params(GOOD_W, GOOD_B), [], []),
+        r"X: expected .*(non-empty batch|N >= 1)",
+    ),
+    (
+        "NaN in X",
+        lambda I: (I.params(GOOD_W, GOOD_B), [[0.1, math.nan], [0.3, 0.4]], GOOD_Y),
+        r"X.*expected finite numbers; got (nan|NaN)",
+    ),
+    (
+        "inf in Y",
+        lambda I: (I.params(GOOD_W, GOOD_B), GOOD_X, [[math.inf], [0.0]]),
+        r"Y.*expected finite numbers; got (inf|NaN or infinity)",
+    ),
+    (
+        "text in X",
+        lambda I: (I.params(GOOD_W, GOOD_B), [["a", "b"]], [[1.0]]),
+        r"X.*expected numbers",
+    ),
+    (
+        "not parameters",
+        lambda I: ({"W": GOOD_W}, GOOD_X, GOOD_Y),
+        r"params: expected (reference|vectorized).Parameters; got dict",
+    ),
+]
+
+
+@pytest.mark.parametrize("side", [Ref, Vec], ids=["reference", "vectorized"])
+@pytest.mark.parametrize(("what", "make", "message"), CASES, ids=[c[0] for c in CASES])
+def test_bad_parameters_and_data(
+    side: Any, what: str, make: Callable[[Any], tuple[Any, ...]], message: str
+) -> None:
+    params, X, Y = make(side)
+    m = side.module
+    for call in (
+        lambda: m.cost(ARCH, params, side.data(X), side.data(Y)),
+        lambda: m.backward(ARCH, params, side.data(X), side.data(Y)),
+        lambda: m.sgd_step(ARCH, params, side.data(X), side.data(Y), 0.1),
+    ):
+        with pytest.raises(ContractError, match=message):
+            call()
+    if what not in ("Y wrong width", "X and Y lengths", "inf in Y"):
+        with pytest.raises(ContractError, match=message):
+            m.forward(ARCH, params, side.data(X))
+
+
+@pytest.mark.parametrize("side", [Ref, Vec], ids=["reference", "vectorized"])
+@pytest.mark.parametrize("eta", [0.0, -0.5, math.nan, math.inf, "0.1", True])
+def test_learning_rate_must_be_positive_and_finite(side: Any, eta: Any) -> None:
+    params = side.params(GOOD_W, GOOD_B)
+    with pytest.raises(
+        ContractError, match=r"learning_rate: expected a positive finite number; got"
+    ):
+        side.module.sgd_step(ARCH, params, side.data(GOOD_X), side.data(GOOD_Y), eta)
+
+
+@pytest.mark.parametrize("side", [Ref, Vec], ids=["reference", "vectorized"])
+def test_cross_entropy_targets_are_probabilities(side: Any) -> None:
+    arch = reference.Architecture((2, 1), ("sigmoid",), "binary_cross_entropy")
+    params = side.params([[[0.1, 0.2]]], [[0.0]])
+    with pytest.raises(
+        ContractError,
+        match=r"Y: binary_cross_entropy expects targets in \[0, 1\]; got values in \[2.0, 2.0\]",
+    ):
+        side.module.cost(arch, params, side.data([[0.1, 0.2]]), side.data([[2.0]]))
+
+
+@pytest.mark.parametrize("side", [Ref, Vec], ids=["reference", "vectorized"])
+def test_bias_off_needs_zero_biases(side: Any) -> None:
+    arch = reference.Architecture((2, 1), ("sigmoid",), "half_squared_error", bias="off")
+    params = side.params([[[0.1, 0.2]]], [[0.5]])
+    with pytest.raises(ContractError, match=r"b\[1\]: bias 'off' expects all zeros; got"):
+        side.module.forward(arch, params, side.data([[0.1, 0.2]]))
+
+
+def test_vectorized_parameters_share_one_dtype() -> None:
+    params = vectorized.Parameters(
+        [np.zeros((3, 2)), np.zeros((1, 3), dtype=np.float32)], [np.zeros(3), np.zeros(1)]
+    )
+    with pytest.raises(
+        ContractError, match=r"W\[2\]: expected dtype float64 like W\[1\]; got float32"
+    ):
+        vectorized.forward(ARCH, params, GOOD_X)
+
+
+def test_a_refused_step_leaves_the_parameters_as_they_were() -> None:
+    params = Vec.params(GOOD_W, GOOD_B)
+    before = vectorized.to_lists(params)
+    with pytest.raises(ContractError):
+        vectorized.sgd_step(ARCH, params, [[0.1, math.nan]], [[1.0]], 0.1)
+    assert vectorized.to_lists(params) == before
