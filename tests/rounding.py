@@ -55,7 +55,9 @@ def gamma(n: int, eps: float) -> float:
 
 def _max_abs_dphi(name: str, z: float, e: float) -> float:
     """max |φ'(ζ)| for ζ in [z − e, z + e] (σ' and tanh' peak at 0 and fall away from it)."""
-    if name == "identity" or name == "relu":
+    if name == "relu":  # 0 on a ReLU that stays off over the whole interval
+        return 0.0 if z + e <= 0.0 else 1.0
+    if name == "identity":
         return 1.0
     near = 0.0 if abs(z) <= e else abs(z) - e
     if name == "sigmoid":  # σ'(t) = e^{-|t|} / (1 + e^{-|t|})², no cancellation for large |t|

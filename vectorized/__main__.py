@@ -1,4 +1,4 @@
-"""Command line: ``python -m vectorized compare``."""
+"""``python -m vectorized compare|train|trace``."""
 
 from __future__ import annotations
 
@@ -6,4 +6,5 @@ import sys
 
 from vectorized.cli import main
 
-sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # pragma: no cover - the module's entry point
+    sys.exit(main(sys.argv[1:]))

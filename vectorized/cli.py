@@ -1,12 +1,17 @@
-"""The vectorized command line: compare (and, as they are added, train, trace, speedup)."""
+"""``python -m vectorized compare|train|trace``: the vectorized command line."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from reference.contract import ContractError
+from reference.cli import Parser, add_example_arguments, report_every, resolve, run
+from reference.trace import num
+from vectorized.arrays import to_arrays
 from vectorized.compare import NETWORKS, compare, table
+from vectorized.network import cost, forward
+from vectorized.plot import plot_curves
+from vectorized.trace import trace
+from vectorized.training import train
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -16,22 +21,66 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    ex = resolve(args)
+    every = report_every(ex.steps)
+    eta = num(ex.learning_rate)
+    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
+
+    def show(step: int, c: float) -> None:
+        if step % every == 0:
+            print(f"  step {step:>6}  cost {num(c)}")
+
+    params, costs = train(
+        ex.arch,
+        to_arrays(ex.params),
+        ex.X,
+        ex.Y,
+        ex.learning_rate,
+        ex.steps,
+        ex.batch_size,
+        on_step=show,
+    )
+    print(f"final cost over all {len(ex.X)} samples: {num(cost(ex.arch, params, ex.X, ex.Y))}")
+    print("final outputs:")
+    for x, out in list(zip(ex.X, forward(ex.arch, params, ex.X).tolist(), strict=True))[
+        : args.max_nodes
+    ]:
+        print(f"  {[num(v) for v in x]} -> {[num(v) for v in out]}")
+    if args.plot:
+        path = plot_curves(args.plot, f"{ex.name}: {ex.arch.describe()}", {"cost": costs}, "step")
+        print(f"loss curve written to {path}")
+    return 0
+
+
+def _trace(args: argparse.Namespace) -> int:
+    ex = resolve(args)
+    n = ex.batch_size or len(ex.X)  # the example's first batch
+    print(trace(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m vectorized``."""
-    p = argparse.ArgumentParser(prog="python -m vectorized", description=__doc__)
+    p = Parser(prog="python -m vectorized", description="Backpropagation as matrix products.")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compare", help="run both implementations on a set of networks")
     c.add_argument("--seed", type=int, default=0, help="seed of parameters and data")
     c.set_defaults(run=_compare)
+    t = sub.add_parser("train", help="train a worked example")
+    add_example_arguments(t)
+    t.add_argument(
+        "--plot", metavar="PATH", help="write the loss curve as a PNG (needs the plot extra)"
+    )
+    t.set_defaults(run=_train)
+    r = sub.add_parser("trace", help="print one step in matrix form")
+    add_example_arguments(r)
+    r.set_defaults(run=_trace)
     return p
 
 
 def main(argv: list[str]) -> int:
     """Run one command; bad input is one line on stderr and exit status 2."""
     args = parser().parse_args(argv)
-    try:
-        status: int = args.run(args)
-    except (ContractError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    status: int = run(args.run, args)
     return status

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import numpy as np
 
 import reference
+from reference.examples import random_data
 from vectorized.arrays import to_arrays
 from vectorized.network import backward, forward
 
@@ -61,20 +61,6 @@ class Difference:
     b: float
 
 
-def sample_data(
-    arch: reference.Architecture, N: int, seed: int
-) -> tuple[list[list[float]], list[list[float]]]:
-    """Inputs uniform in [-1, 1]; targets that fit the loss (one-hot for cross-entropy)."""
-    rng = random.Random(seed)
-    X = [[rng.uniform(-1, 1) for _ in range(arch.sizes[0])] for _ in range(N)]
-    n_L = arch.sizes[-1]
-    if arch.loss in ("binary_cross_entropy", "categorical_cross_entropy"):
-        Y = [[1.0 if k == rng.randrange(n_L) else 0.0 for k in range(n_L)] for _ in range(N)]
-    else:
-        Y = [[rng.uniform(0, 1) for _ in range(n_L)] for _ in range(N)]
-    return X, Y
-
-
 def _largest(a: object, b: object) -> float:
     return float(
         np.max(
@@ -86,7 +72,7 @@ def _largest(a: object, b: object) -> float:
 def compare(arch: reference.Architecture, N: int, seed: int = 0) -> Difference:
     """Both implementations on one network, one batch, float64."""
     params = reference.init_parameters(arch, seed)
-    X, Y = sample_data(arch, N, seed)
+    X, Y = random_data(arch, N, seed)
     g_ref = reference.backward(arch, params, X, Y)
     pv = to_arrays(params)
     g_vec = backward(arch, pv, X, Y)

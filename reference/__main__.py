@@ -1,0 +1,62 @@
+"""``python -m reference train EXAMPLE`` and ``python -m reference trace EXAMPLE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reference.cli import Parser, add_example_arguments, report_every, resolve, run
+from reference.network import cost, forward
+from reference.trace import num, trace
+from reference.training import train
+
+
+def _train(args: argparse.Namespace) -> int:
+    ex = resolve(args)
+    every = report_every(ex.steps)
+    eta = num(ex.learning_rate)
+    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
+
+    def show(step: int, c: float) -> None:
+        if step % every == 0:
+            print(f"  step {step:>6}  cost {num(c)}")
+
+    params, _ = train(
+        ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate, ex.steps, ex.batch_size, on_step=show
+    )
+    print(f"final cost over all {len(ex.X)} samples: {num(cost(ex.arch, params, ex.X, ex.Y))}")
+    print("final outputs:")
+    for x, out in list(zip(ex.X, forward(ex.arch, params, ex.X), strict=True))[: args.max_nodes]:
+        print(f"  {[num(v) for v in x]} -> {[num(v) for v in out]}")
+    return 0
+
+
+def _trace(args: argparse.Namespace) -> int:
+    ex = resolve(args)
+    n = ex.batch_size or len(ex.X)  # the example's first batch
+    print(
+        trace(
+            ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes, max_samples=2
+        )
+    )
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Parse and run one command."""
+    p = Parser(prog="python -m reference", description="The node-by-node oracle.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, fn, text in (
+        ("train", _train, "train a worked example"),
+        ("trace", _trace, "print one step node by node"),
+    ):
+        c = sub.add_parser(name, help=text)
+        add_example_arguments(c)
+        c.set_defaults(run=fn)
+    args = p.parse_args(argv)
+    status: int = run(args.run, args)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover - the module's entry point
+    sys.exit(main(sys.argv[1:]))
