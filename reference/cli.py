@@ -41,7 +41,7 @@ def add_example_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--loss", default="half_squared_error")
     p.add_argument("--reduction", default="mean")
     p.add_argument("--bias", default="on")
-    p.add_argument("--batch", type=int, default=4, help="samples of random data (with --sizes)")
+    p.add_argument("--batch", type=int, help="samples of random data with --sizes (default 4)")
     p.add_argument("--lr", type=float, help="learning rate η (default: the example's)")
     p.add_argument("--steps", type=int, help="training steps (default: the example's)")
     p.add_argument("--seed", type=int, default=0, help="seed of the parameters and data")
@@ -59,7 +59,7 @@ def resolve(args: argparse.Namespace) -> Example:
             )
         acts = args.activations or ("sigmoid",) * (len(args.sizes) - 1)
         arch = Architecture(args.sizes, acts, args.loss, args.reduction, args.bias)
-        ex = custom(arch, args.seed, args.batch)
+        ex = custom(arch, args.seed, args.batch or 4)
     elif args.example is None:
         raise ContractError(f"expected an example ({', '.join(EXAMPLES)}) or --sizes; got neither")
     else:

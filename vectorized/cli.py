@@ -8,6 +8,8 @@ from reference.cli import Parser, add_example_arguments, report_every, resolve, 
 from reference.trace import num
 from vectorized.arrays import to_arrays
 from vectorized.compare import NETWORKS, compare, table
+from vectorized.mnist import MIRROR
+from vectorized.mnist_cli import add_mnist_arguments, download_command, train_mnist
 from vectorized.network import cost, forward
 from vectorized.plot import plot_curves
 from vectorized.trace import trace
@@ -22,6 +24,8 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    if args.example == "mnist":
+        return train_mnist(args)
     ex = resolve(args)
     every = report_every(ex.steps)
     eta = num(ex.learning_rate)
@@ -67,12 +71,17 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="run both implementations on a set of networks")
     c.add_argument("--seed", type=int, default=0, help="seed of parameters and data")
     c.set_defaults(run=_compare)
-    t = sub.add_parser("train", help="train a worked example")
+    t = sub.add_parser("train", help="train a worked example, or mnist")
     add_example_arguments(t)
+    add_mnist_arguments(t)
     t.add_argument(
         "--plot", metavar="PATH", help="write the loss curve as a PNG (needs the plot extra)"
     )
     t.set_defaults(run=_train)
+    d = sub.add_parser("download", help="fetch the four MNIST files, verified by MD5")
+    d.add_argument("--data", help="target directory (default: $BACKPROP_MNIST_DIR, then the cache)")
+    d.add_argument("--mirror", default=MIRROR, help="base URL of the four .gz files")
+    d.set_defaults(run=download_command)
     r = sub.add_parser("trace", help="print one step in matrix form")
     add_example_arguments(r)
     r.set_defaults(run=_trace)

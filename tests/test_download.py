@@ -1,0 +1,112 @@
+"""The download helper, against a local HTTP server started by the test (never the internet)."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from vectorized.cli import main
+from vectorized.idx import IdxError
+from vectorized.mnist import download
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    files: ClassVar[dict[str, bytes]] = {}
+    lie_about_length: ClassVar[set[str]] = set()
+    requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        name = self.path.rsplit("/", 1)[-1]
+        self.requests.append(name)
+        body = self.files.get(name)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        claimed = len(body) + 1000 if name in self.lie_about_length else len(body)
+        self.send_header("Content-Length", str(claimed))
+        self.end_headers()
+        self.wfile.write(body)  # the connection then closes short of the claimed length
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, type[_Handler]]]:
+    handler = type("Handler", (_Handler,), {"files": {}, "lie_about_length": set(), "requests": []})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/mnist/", handler
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _table(contents: dict[str, bytes]) -> dict[str, tuple[str, str, str]]:
+    return {stem: (stem, hashlib.md5(body).hexdigest(), "") for stem, body in contents.items()}
+
+
+def test_files_arrive_verified_and_good_ones_are_kept(
+    server: tuple[str, type[_Handler]], tmp_path: Path
+) -> None:
+    url, handler = server
+    contents = {"a-idx1-ubyte": b"first file", "b-idx3-ubyte": b"second file" * 1000}
+    handler.files = {f"{k}.gz": v for k, v in contents.items()}
+    assert download(tmp_path, url, _table(contents)) == tmp_path
+    for stem, body in contents.items():
+        assert (tmp_path / f"{stem}.gz").read_bytes() == body
+    download(tmp_path, url, _table(contents))
+    assert handler.requests == ["a-idx1-ubyte.gz", "b-idx3-ubyte.gz"]  # nothing fetched twice
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-idx1-ubyte.gz", "b-idx3-ubyte.gz"]
+
+
+def test_a_wrong_md5_is_refused_and_deleted(
+    server: tuple[str, type[_Handler]], tmp_path: Path
+) -> None:
+    url, handler = server
+    handler.files = {"a.gz": b"tampered"}
+    with pytest.raises(
+        IdxError, match=r"a.gz: MD5 [0-9a-f]{32} differs from the published 0{32}; file discarded"
+    ):
+        download(tmp_path, url, {"a": ("a", "0" * 32, "")})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_download_leaves_nothing(
+    server: tuple[str, type[_Handler]], tmp_path: Path
+) -> None:
+    url, handler = server
+    handler.files = {"a.gz": b"x" * 5000}
+    handler.lie_about_length = {"a.gz"}
+    with pytest.raises(IdxError, match=r"download failed .*nothing kept"):
+        download(tmp_path, url, _table({"a": b"x" * 5000}))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_file_on_the_server(server: tuple[str, type[_Handler]], tmp_path: Path) -> None:
+    url, _ = server
+    with pytest.raises(IdxError, match=r"a.gz: download failed .*404"):
+        download(tmp_path, url, {"a": ("a", "0" * 32, "")})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_download_command_reports_errors_in_one_line(
+    server: tuple[str, type[_Handler]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = server
+    assert main(["download", "--data", str(tmp_path), "--mirror", url]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("error: ")
+        and "train-images-idx3-ubyte.gz: download failed" in err
+        and err.count("\n") == 1
+    )

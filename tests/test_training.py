@@ -1,0 +1,215 @@
+"""Mini-batch training: seed 004's MNIST result, the reference on an MNIST subset, the trainer."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import reference
+import vectorized
+from reference import ContractError
+from reference.training import train as reference_train
+from tests.checks import assert_close
+from tests.mnist_data import fake_mnist, real_mnist_dir
+from tests.rounding import error_bound, step_bound
+from vectorized.cli import main
+from vectorized.mnist import CONFIGS, load_mnist, one_hot
+from vectorized.persist import load
+from vectorized.progress import Progress
+from vectorized.sgd import accuracy, epoch_orders, fit
+
+
+def _accuracies(out: str) -> list[float]:
+    return [float(v) for v in re.findall(r"test accuracy ([0-9.]+) %", out)]
+
+
+@pytest.mark.slow
+def test_seed_004_reaches_95_percent_within_3_epochs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved, curves = tmp_path / "seed004.npz", tmp_path / "curves.png"
+    argv = [
+        "train",
+        "mnist",
+        "--data",
+        str(real_mnist_dir()),
+        "--save",
+        str(saved),
+        "--plot",
+        str(curves),
+    ]
+    assert main(argv) == 0
+    acc = _accuracies(capsys.readouterr().out)
+    assert curves.read_bytes()[:4] == b"\x89PNG"
+    assert len(acc) == 3 and acc[-1] >= 95.0  # seed 004: "95% accuracy in a few epochs"
+    arch, params = load(saved, expected=CONFIGS["seed004"].arch)
+    m = load_mnist(real_mnist_dir())
+    assert round(100 * accuracy(arch, params, m.test_images, m.test_labels), 2) == acc[-1]
+
+
+@pytest.mark.slow
+def test_softmax_cross_entropy_reaches_97_percent(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "train",
+                "mnist",
+                "--config",
+                "softmax",
+                "--data",
+                str(real_mnist_dir()),
+                "--dtype",
+                "float32",
+            ]
+        )
+        == 0
+    )
+    acc = _accuracies(capsys.readouterr().out)
+    assert len(acc) == 5 and acc[-1] >= 97.0
+
+
+@pytest.mark.slow
+def test_reference_follows_the_vectorized_trainer_on_mnist() -> None:
+    """200 images, batches of 20 in the same order: the two trainers' parameters stay within
+    the rounding bound propagated through all ten steps."""
+    m = load_mnist(real_mnist_dir())
+    cfg = CONFIGS["seed004"]
+    X, Y = m.train_images[:200], one_hot(m.train_labels[:200])
+    order = epoch_orders(200, 1, seed=1)[0]
+    start = reference.init_parameters(cfg.arch, seed=2)
+    mine = vectorized.to_arrays(start)
+    fit(
+        cfg.arch,
+        mine,
+        X,
+        Y,
+        cfg.learning_rate,
+        1,
+        cfg.batch_size,
+        seed=0,
+        orders=[order],
+        progress=False,
+    )
+    Xl, Yl = X.tolist(), Y.tolist()
+    p, eW, eb = start, None, None
+    for k in range(0, 200, cfg.batch_size):
+        rows = order[k : k + cfg.batch_size].tolist()
+        Xb, Yb = [Xl[n] for n in rows], [Yl[n] for n in rows]
+        bound = error_bound(cfg.arch, p, Xb, Yb, "float64", eW, eb)
+        grads = reference.backward(cfg.arch, p, Xb, Yb)
+        eW, eb = step_bound(cfg.arch, p, grads, bound, cfg.learning_rate, "float64", eW, eb)
+        p = reference.network.apply_update(cfg.arch, p, grads, cfg.learning_rate)
+    theirs, _ = reference_train(
+        cfg.arch, start, Xl, Yl, cfg.learning_rate, 10, cfg.batch_size, order.tolist()
+    )
+    assert theirs == p  # the reference trainer is exactly these steps
+    got = vectorized.to_lists(mine)
+    assert_close("W after one epoch", got.W, p.W, eW, "float64")
+    assert_close("b after one epoch", got.b, p.b, eb, "float64")
+
+
+def test_fit_shuffles_from_its_seed_and_reports_each_epoch(tmp_path: Path) -> None:
+    m = load_mnist(fake_mnist(tmp_path, n_train=50, n_test=20), verify=False)
+    arch = reference.Architecture(
+        (784, 8, 10), ("relu", "softmax"), "categorical_cross_entropy", "mean"
+    )
+    Y = one_hot(m.train_labels)
+    runs = []
+    for seed in (0, 0, 1):
+        p = vectorized.init_parameters(arch, 3)
+        h = fit(
+            arch,
+            p,
+            m.train_images,
+            Y,
+            0.1,
+            2,
+            16,
+            seed,
+            test=(m.test_images, m.test_labels),
+            progress=False,
+        )
+        runs.append(vectorized.to_lists(p))
+        assert len(h.train_cost) == len(h.test_accuracy) == len(h.seconds) == 2
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+    assert epoch_orders(5, 2, 0)[0].tolist() != epoch_orders(5, 2, 0)[1].tolist()
+
+
+def test_fit_matches_the_public_step_batch_by_batch(tmp_path: Path) -> None:
+    m = load_mnist(fake_mnist(tmp_path, n_train=10, n_test=2), verify=False)
+    arch = reference.Architecture(
+        (784, 5, 10), ("tanh", "sigmoid"), "sum_of_squares", "sum", "frozen"
+    )
+    Y = one_hot(m.train_labels)
+    order = np.arange(10)[::-1].copy()
+    p = vectorized.init_parameters(arch, 0)
+    q = p.copy()
+    fit(arch, p, m.train_images, Y, 0.01, 1, 4, 0, orders=[order], progress=False)
+    for k in range(0, 10, 4):
+        rows = order[k : k + 4]
+        q = vectorized.sgd_step(arch, q, m.train_images[rows], Y[rows], 0.01)
+    for a, b in zip((*p.W, *p.b), (*q.W, *q.b), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)  # the same maths, σ as e·(1/(1+e))
+
+
+def test_fit_refuses_bad_settings(tmp_path: Path) -> None:
+    m = load_mnist(fake_mnist(tmp_path, n_train=6, n_test=2), verify=False)
+    arch = CONFIGS["seed004"].arch
+    p = vectorized.init_parameters(arch, 0)
+    Y = one_hot(m.train_labels)
+    with pytest.raises(
+        ContractError, match=r"epochs and batch_size: expected whole numbers >= 1; got 0 and 20"
+    ):
+        fit(arch, p, m.train_images, Y, 1.0, 0, 20, 0)
+    with pytest.raises(ContractError, match=r"orders: expected 1 index arrays of length 6"):
+        fit(arch, p, m.train_images, Y, 1.0, 1, 20, 0, orders=[np.arange(5)])
+    with pytest.raises(ContractError, match=r"learning_rate"):
+        fit(arch, p, m.train_images, Y, -1.0, 1, 20, 0)
+
+
+def test_progress_bar_draws_and_clears() -> None:
+    stream = io.StringIO()
+    bar = Progress(10, "training", stream, after=0.0, width=10)
+    bar.update(5, "epoch 1/2")
+    bar.clear()
+    bar.update(10)
+    bar.close()
+    text = stream.getvalue()
+    assert (
+        "training [#####-----] 5/10" in text
+        and "[##########] 10/10" in text
+        and text.endswith("\n")
+    )
+    quiet = io.StringIO()
+    late = Progress(10, "x", quiet, after=60.0)
+    late.update(5)
+    late.close()
+    assert quiet.getvalue() == ""  # short runs show no bar
+
+
+def test_train_mnist_command_on_small_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_mnist(tmp_path, n_train=40, n_test=10)
+    argv = [
+        "train",
+        "mnist",
+        "--data",
+        str(tmp_path),
+        "--epochs",
+        "2",
+        "--batch",
+        "8",
+        "--lr",
+        "1",
+        "--plot",
+        str(tmp_path / "c.png"),
+    ]
+    assert main(argv) == 2  # the fake files are not the canonical ones
+    assert "MD5" in capsys.readouterr().err
+    assert main(["train", "mnist", "--data", str(tmp_path), "--epochs", "0"]) == 2
+    assert "--epochs and --batch: expected whole numbers >= 1" in capsys.readouterr().err
