@@ -22,7 +22,7 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def _sizes(text: str) -> tuple[int, ...]:
+def comma_ints(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in text.split(","))
     except ValueError:
@@ -34,7 +34,7 @@ def _sizes(text: str) -> tuple[int, ...]:
 def add_example_arguments(p: argparse.ArgumentParser) -> None:
     """EXAMPLE, or an architecture (--sizes, --activations, --loss…), and the run's options."""
     p.add_argument("example", nargs="?", help=f"one of {', '.join(EXAMPLES)}; or give --sizes")
-    p.add_argument("--sizes", type=_sizes, help="layer sizes n_0..n_L, e.g. 2,3,1")
+    p.add_argument("--sizes", type=comma_ints, help="layer sizes n_0..n_L, e.g. 2,3,1")
     p.add_argument(
         "--activations", type=_names, help="one per layer after the input, e.g. relu,sigmoid"
     )

@@ -18,6 +18,7 @@ import numpy as np
 
 import reference
 import vectorized
+from tests import workspace_impl
 
 REQUIRED = ("forward", "cost", "backward", "sgd_step")
 
@@ -96,6 +97,9 @@ BUILT_IN = (
     Implementation("reference", reference, "float64", on_lists=True),
     Implementation("vectorized-float64", vectorized, "float64"),
     Implementation("vectorized-float32", vectorized, "float32"),
+    # The trainer's preallocated in-place step (vectorized.workspace).
+    Implementation("workspace-float64", workspace_impl, "float64"),
+    Implementation("workspace-float32", workspace_impl, "float32"),
 )
 
 

@@ -345,3 +345,17 @@ def step_bound(
     else:
         new_eb = [list(e_l) for e_l in eb]
     return new_eW, new_eb
+
+
+def one_step_bound(
+    arch: reference.Architecture,
+    params: reference.Parameters,
+    X: Matrix,
+    Y: Matrix,
+    learning_rate: float,
+    dtype: str = "float64",
+) -> tuple[list[Matrix], Matrix]:
+    """Bounds on the parameters after one SGD step from ``params`` on the batch (X, Y)."""
+    bound = error_bound(arch, params, X, Y, dtype)
+    grads = reference.backward(arch, params, X, Y)
+    return step_bound(arch, params, grads, bound, learning_rate, dtype)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from reference.cli import Parser, add_example_arguments, report_every, resolve, run
+from reference.cli import Parser, add_example_arguments, comma_ints, report_every, resolve, run
+from reference.contract import ContractError
 from reference.trace import num
+from vectorized import speedup
 from vectorized.arrays import to_arrays
 from vectorized.compare import NETWORKS, compare, table
 from vectorized.mnist import MIRROR
@@ -57,6 +60,19 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _speedup(args: argparse.Namespace) -> int:
+    if min(args.widths) < 1 or min(args.batches) < 1:
+        got = f"{list(args.widths)} and {list(args.batches)}"
+        raise ContractError(f"--widths and --batches: expected whole numbers >= 1; got {got}")
+    info = speedup.machine()
+    points = speedup.sweep(args.widths, args.batches, args.budget, progress=True)
+    print(speedup.table(points, info))
+    for path in speedup.write(points, info, Path(args.out)):
+        print(f"written: {path}")
+    print(f"written: {speedup.plot(points, info, Path(args.out) / 'speedup.png')}")
+    return 0
+
+
 def _trace(args: argparse.Namespace) -> int:
     ex = resolve(args)
     n = ex.batch_size or len(ex.X)  # the example's first batch
@@ -82,6 +98,17 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--data", help="target directory (default: $BACKPROP_MNIST_DIR, then the cache)")
     d.add_argument("--mirror", default=MIRROR, help="base URL of the four .gz files")
     d.set_defaults(run=download_command)
+    s = sub.add_parser("speedup", help="time loop vs vectorized over network and batch sizes")
+    s.add_argument(
+        "--widths",
+        type=comma_ints,
+        default=[8, 32, 128, 256],
+        help="hidden widths w of w-w-10 networks",
+    )
+    s.add_argument("--batches", type=comma_ints, default=[1, 8, 64], help="batch sizes")
+    s.add_argument("--budget", type=float, default=0.3, help="seconds of timing per measurement")
+    s.add_argument("--out", default="speedup", help="directory for speedup.md, .csv and .png")
+    s.set_defaults(run=_speedup)
     r = sub.add_parser("trace", help="print one step in matrix form")
     add_example_arguments(r)
     r.set_defaults(run=_trace)

@@ -63,6 +63,24 @@ def epoch_orders(n: int, epochs: int, seed: int) -> list[npt.NDArray[np.intp]]:
     return [rng.permutation(n) for _ in range(epochs)]
 
 
+def run_epoch(
+    ws: Workspace,
+    params: Parameters,
+    X: FloatArray,
+    Y: FloatArray,
+    order: npt.NDArray[np.intp],
+    batch_size: int,
+    learning_rate: float,
+    after_step: Callable[[], None] | None = None,
+) -> None:
+    """One pass over the data in ``order``: a step θ ← θ − η ∂C/∂θ per mini-batch."""
+    for k in range(0, order.shape[0], batch_size):
+        Xb, Yb = ws.gather(X, Y, order[k : k + batch_size])
+        ws.step(params, Xb, Yb, learning_rate)
+        if after_step is not None:
+            after_step()
+
+
 def fit(
     arch: Architecture,
     params: Parameters,
@@ -104,13 +122,14 @@ def fit(
     done = 0
     for epoch in range(epochs):
         start = time.perf_counter()
-        order = plan[epoch]
-        for k in range(0, N, batch_size):
-            Xb, Yb = ws.gather(Xa, Ya, order[k : k + batch_size])
-            ws.step(params, Xb, Yb, eta)
+
+        def tick(epoch: int = epoch) -> None:
+            nonlocal done
             done += 1
             if bar is not None:
                 bar.update(done, f"epoch {epoch + 1}/{epochs}")
+
+        run_epoch(ws, params, Xa, Ya, plan[epoch], batch_size, eta, tick)
         history.seconds.append(time.perf_counter() - start)
         history.train_cost.append(dataset_cost(arch, params, Xa, Ya))
         if test is not None:

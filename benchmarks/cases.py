@@ -1,0 +1,147 @@
+"""What the benchmarks time: configurations, their data, the floor, and an agreement check."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+import reference
+import vectorized
+from reference.examples import random_data
+from tests.checks import assert_close
+from tests.rounding import error_bound
+from vectorized.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Config:
+    """A network and a batch size; ``reference_rounds`` caps the slow loop's repetitions."""
+
+    name: str
+    arch: reference.Architecture
+    batch: int
+    reference_rounds: int = 0  # 0: let pytest-benchmark decide
+
+    @property
+    def parameters(self) -> int:
+        """Weights and biases."""
+        s = self.arch.sizes
+        return sum(s[l] * s[l - 1] + s[l] for l in range(1, len(s)))
+
+
+SIG2 = ("sigmoid", "sigmoid")
+SEED_CONFIGS = (
+    Config(
+        "2-2-2 N=1 (seed 001)",
+        reference.Architecture((2, 2, 2), SIG2, "half_squared_error", "sum", "frozen"),
+        1,
+    ),
+    Config(
+        "3-4-1 N=4 (seed 002)",
+        reference.Architecture((3, 4, 1), SIG2, "sum_of_squares", "sum", "off"),
+        4,
+    ),
+    Config(
+        "9-6-6-1 N=32 (seed 003)",
+        reference.Architecture(
+            (9, 6, 6, 1), ("relu", "relu", "sigmoid"), "binary_cross_entropy", "mean", "off"
+        ),
+        32,
+    ),
+    Config(
+        "784-40-10 N=1 (seed 004)",
+        reference.Architecture((784, 40, 10), SIG2, "half_squared_error"),
+        1,
+        20,
+    ),
+    Config(
+        "784-40-10 N=20 (seed 004)",
+        reference.Architecture((784, 40, 10), SIG2, "half_squared_error"),
+        20,
+        3,
+    ),
+    Config(
+        "784-40-10 N=128 (seed 004)",
+        reference.Architecture((784, 40, 10), SIG2, "half_squared_error"),
+        128,
+        1,
+    ),
+)
+# A sweep of widths and batch sizes: 64 inputs, one hidden layer of width h, 10 outputs.
+SWEEP_CONFIGS = tuple(
+    Config(
+        f"64-{h}-10 N={n} (sweep)",
+        reference.Architecture((64, h, 10), ("tanh", "softmax"), "categorical_cross_entropy"),
+        n,
+        3 if h * n >= 256 * 16 else 0,
+    )
+    for h, n in ((16, 1), (16, 64), (256, 1), (256, 64))
+)
+CONFIGS = SEED_CONFIGS + SWEEP_CONFIGS
+
+
+@cache
+def lists(config: Config) -> tuple[reference.Parameters, list[list[float]], list[list[float]]]:
+    """Seeded parameters and a batch, as the reference takes them."""
+    X, Y = random_data(config.arch, config.batch, seed=1)
+    return reference.init_parameters(config.arch, seed=0), X, Y
+
+
+def arrays(config: Config, dtype: Any) -> tuple[vectorized.Parameters, np.ndarray, np.ndarray]:
+    """The same parameters and batch as arrays of ``dtype`` (fresh copies)."""
+    p, X, Y = lists(config)
+    return vectorized.to_arrays(p, dtype), np.array(X, dtype=dtype), np.array(Y, dtype=dtype)
+
+
+@cache
+def check_agreement(config: Config) -> bool:
+    """Before anything is timed: the vectorized gradients (public API and the trainer's
+    workspace, float64) equal the reference's within the rounding bound of tests/rounding.py."""
+    p, X, Y = lists(config)
+    bound = error_bound(config.arch, p, X, Y, "float64")
+    want = reference.backward(config.arch, p, X, Y)
+    pv, Xa, Ya = arrays(config, np.float64)
+    api = vectorized.backward(config.arch, pv, Xa, Ya)
+    ws = Workspace(config.arch, config.batch)
+    ws.gradients(pv, Xa, Ya)
+    for name, got in (("vectorized", api.W), ("workspace", ws.dW)):
+        assert_close(
+            f"{config.name}: {name} dC/dW", [g.tolist() for g in got], want.W, bound.W, "float64"
+        )
+    return True
+
+
+def floor(config: Config, dtype: Any) -> Callable[[], None]:
+    """Only the matrix products of one step, same shapes and dtype, into preallocated outputs:
+    Z[l] = A[l-1] @ W[l].T for every l, ∂C/∂W[l] = Δ[l].T @ A[l-1] for every l and
+    Δ[l-1] = Δ[l] @ W[l] for l > 1."""
+    pv, X, _ = arrays(config, dtype)
+    sizes, B, L = config.arch.sizes, config.batch, config.arch.L
+    rng = np.random.default_rng(0)
+    A = [X] + [rng.random((B, n)).astype(dtype) for n in sizes[1:]]
+    D = [rng.random((B, n)).astype(dtype) for n in sizes]
+    dW = [np.empty_like(w) for w in pv.W]
+    Z = [np.empty((B, n), dtype) for n in sizes]
+    W = pv.W
+
+    def run() -> None:
+        for l in range(1, L + 1):
+            np.matmul(A[l - 1], W[l - 1].T, out=Z[l])
+        for l in range(L, 0, -1):
+            np.matmul(D[l].T, A[l - 1], out=dW[l - 1])
+            if l > 1:
+                np.matmul(D[l], W[l - 1], out=D[l - 1])
+
+    return run
+
+
+def sample_order(n: int, seed: int = 0) -> list[int]:
+    """A fixed shuffled order of n samples."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order

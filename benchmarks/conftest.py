@@ -1,0 +1,27 @@
+"""The speedup summary printed at the end of ``pytest --benchmark-only`` and added to
+``--benchmark-json`` output (key ``speedup``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks.summary import format_rows, speedup_rows
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    session = getattr(config, "_benchmarksession", None)
+    if session is None or session.disabled or not session.benchmarks:
+        return
+    terminalreporter.section("speedup (medians; ratios measured in this run)")
+    terminalreporter.write_line(
+        "step = forward + backward + update; speedup = reference / workspace (float64)"
+    )
+    terminalreporter.write_line(format_rows(speedup_rows(session.benchmarks)))
+
+
+def pytest_benchmark_update_json(
+    config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]
+) -> None:
+    output_json["speedup"] = speedup_rows(benchmarks)

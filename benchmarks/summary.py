@@ -1,0 +1,107 @@
+"""The speedup summary: per configuration, medians and ratios measured in one run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+
+def _medians(benchmarks: list[Any]) -> dict[str, dict[tuple[str, str], float]]:
+    table: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+    for b in benchmarks:
+        info = b.extra_info
+        if "config" in info and not b.has_error:
+            table[info["config"]][(info["impl"], info["op"])] = b.stats.median
+    return table
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def speedup_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
+    """One row per configuration: medians in seconds and the ratios between them."""
+    rows = []
+    for config, m in _medians(benchmarks).items():
+        get = m.get
+        ref, api = get(("reference", "step")), get(("vectorized", "step"))
+        ws64, ws32 = get(("workspace-float64", "step")), get(("workspace-float32", "step"))
+        fl64, fl32 = get(("floor-float64", "step")), get(("floor-float32", "step"))
+        rows.append(
+            {
+                "config": config,
+                "reference_step_median_s": ref,
+                "reference_gradient_median_s": get(("reference", "gradient")),
+                "vectorized_step_median_s": api,
+                "workspace_float64_step_median_s": ws64,
+                "workspace_float32_step_median_s": ws32,
+                "floor_float64_median_s": fl64,
+                "floor_float32_median_s": fl32,
+                "speedup_vectorized": _ratio(ref, api),
+                "speedup_workspace_float64": _ratio(ref, ws64),
+                "step_over_floor_float64": _ratio(ws64, fl64),
+                "step_over_floor_float32": _ratio(ws32, fl32),
+                "float32_gain": _ratio(ws64, ws32),
+                # epochs (benchmarks/test_epoch.py)
+                "batched_epoch_float64_s": get(("batched-float64", "epoch")),
+                "batched_epoch_float32_s": get(("batched-float32", "epoch")),
+                "per_sample_epoch_float64_s": get(("per-sample-float64", "epoch")),
+                "epoch_floor_float64_s": get(("floor-float64", "epoch")),
+                "per_sample_over_batched": _ratio(
+                    get(("per-sample-float64", "epoch")), get(("batched-float64", "epoch"))
+                ),
+                "epoch_over_floor_float64": _ratio(
+                    get(("batched-float64", "epoch")), get(("floor-float64", "epoch"))
+                ),
+            }
+        )
+    return rows
+
+
+def _t(v: float | None) -> str:
+    if v is None:
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if v >= scale:
+            return f"{v / scale:.3g} {unit}"
+    return f"{v / 1e-9:.3g} ns"
+
+
+def _x(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def format_rows(rows: list[dict[str, Any]]) -> str:
+    """The rows as two fixed-width tables: steps, then MNIST epochs."""
+    steps = [
+        r
+        for r in rows
+        if r["reference_step_median_s"] is not None or r["floor_float64_median_s"] is not None
+    ]
+    epochs = [r for r in rows if r["batched_epoch_float64_s"] is not None]
+    out = []
+    if steps:
+        out.append(
+            f"{'configuration':<28} {'reference':>10} {'vectorized':>10} {'workspace':>10} {'ws f32':>10} "
+            f"{'speedup':>9} {'step/floor':>10} {'f32 step/floor':>14} {'f32 gain':>8}"
+        )
+        for r in steps:
+            out.append(
+                f"{r['config']:<28} {_t(r['reference_step_median_s']):>10} {_t(r['vectorized_step_median_s']):>10} "
+                f"{_t(r['workspace_float64_step_median_s']):>10} {_t(r['workspace_float32_step_median_s']):>10} "
+                f"{_x(r['speedup_workspace_float64']):>9} {_x(r['step_over_floor_float64']):>10} "
+                f"{_x(r['step_over_floor_float32']):>14} {_x(r['float32_gain']):>8}"
+            )
+    if epochs:
+        out.append("")
+        out.append(
+            f"{'MNIST epoch':<28} {'batched':>10} {'f32':>10} {'per-sample':>10} {'floor':>10} "
+            f"{'per-sample/batched':>18} {'epoch/floor':>11}"
+        )
+        for r in epochs:
+            out.append(
+                f"{r['config']:<28} {_t(r['batched_epoch_float64_s']):>10} {_t(r['batched_epoch_float32_s']):>10} "
+                f"{_t(r['per_sample_epoch_float64_s']):>10} {_t(r['epoch_floor_float64_s']):>10} "
+                f"{_x(r['per_sample_over_batched']):>18} {_x(r['epoch_over_floor_float64']):>11}"
+            )
+    return "\n".join(out)

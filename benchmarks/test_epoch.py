@@ -1,0 +1,133 @@
+"""One epoch of seed 004's configuration on MNIST: batched (float64, float32), per-sample
+(seed 004's accumulate-then-update, looping over the samples of each mini-batch), and the
+epoch's floor (the same matrix products alone)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+
+import reference
+import vectorized
+from benchmarks.cases import Config, floor
+from tests.checks import assert_close
+from tests.mnist_data import real_mnist_dir
+from tests.rounding import one_step_bound
+from vectorized.arrays import FloatArray, Parameters
+from vectorized.mnist import CONFIGS, load_mnist, one_hot
+from vectorized.sgd import epoch_orders, run_epoch
+from vectorized.workspace import Workspace
+
+SEED004 = CONFIGS["seed004"]
+GROUP = "MNIST epoch, 784-40-10 N=20 (seed 004)"
+
+
+@cache
+def mnist(dtype: str) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    data = load_mnist(real_mnist_dir(), dtype)
+    return (
+        data.train_images,
+        one_hot(data.train_labels, dtype=dtype),
+        epoch_orders(60000, 1, seed=0)[0],
+    )
+
+
+def per_sample_epoch(
+    ws: Workspace,
+    params: Parameters,
+    X: FloatArray,
+    Y: FloatArray,
+    order: np.ndarray,
+    batch: int,
+    eta: float,
+) -> None:
+    """Seed 004's way: for each mini-batch, zero the gradients, accumulate each sample's
+    (vectorized within the sample), then apply the mean."""
+    sums_W = [np.zeros_like(w) for w in params.W]
+    sums_b = [np.zeros_like(b) for b in params.b]
+    for k in range(0, order.shape[0], batch):
+        rows = order[k : k + batch]
+        for g in (*sums_W, *sums_b):
+            g.fill(0.0)
+        for n in rows:
+            ws.gradients(params, X[n : n + 1], Y[n : n + 1])
+            for s, g in zip((*sums_W, *sums_b), (*ws.dW, *ws.db), strict=True):
+                s += g
+        scale = eta / rows.shape[0]
+        for w, s in zip((*params.W, *params.b), (*sums_W, *sums_b), strict=True):
+            w -= scale * s
+
+
+def _tag(benchmark: Any, impl: str) -> None:
+    benchmark.group = GROUP
+    benchmark.extra_info.update(config=GROUP, impl=impl, op="epoch")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_batched_epoch(benchmark: Any, dtype: str) -> None:
+    X, Y, order = mnist(dtype)
+    params = vectorized.init_parameters(SEED004.arch, seed=0, dtype=dtype)
+    ws = Workspace(SEED004.arch, SEED004.batch_size, dtype)
+    _tag(benchmark, f"batched-{dtype}")
+    benchmark.pedantic(
+        run_epoch,
+        (ws, params, X, Y, order, SEED004.batch_size, SEED004.learning_rate),
+        rounds=3,
+        iterations=1,
+    )
+
+
+def test_per_sample_epoch(benchmark: Any) -> None:
+    X, Y, order = mnist("float64")
+    # The per-sample way does the same maths: one batch of it equals the reference's step
+    # within the rounding bound, as the batched step does.
+    start = reference.init_parameters(SEED004.arch, seed=0)
+    rows = order[:20]
+    eW, eb = one_step_bound(
+        SEED004.arch, start, X[rows].tolist(), Y[rows].tolist(), SEED004.learning_rate
+    )
+    want = reference.sgd_step(
+        SEED004.arch, start, X[rows].tolist(), Y[rows].tolist(), SEED004.learning_rate
+    )
+    for way, ws in (
+        (per_sample_epoch, Workspace(SEED004.arch, 1)),
+        (run_epoch, Workspace(SEED004.arch, 20)),
+    ):
+        p = vectorized.to_arrays(start)
+        way(ws, p, X, Y, rows, 20, SEED004.learning_rate)
+        got = vectorized.to_lists(p)
+        assert_close(f"{way.__name__} W", got.W, want.W, eW, "float64")
+        assert_close(f"{way.__name__} b", got.b, want.b, eb, "float64")
+    params = vectorized.init_parameters(SEED004.arch, seed=0)
+    _tag(benchmark, "per-sample-float64")
+    benchmark.pedantic(
+        per_sample_epoch,
+        (
+            Workspace(SEED004.arch, 1),
+            params,
+            X,
+            Y,
+            order,
+            SEED004.batch_size,
+            SEED004.learning_rate,
+        ),
+        rounds=1,
+        iterations=1,
+    )
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_epoch_floor(benchmark: Any, dtype: str) -> None:
+    """3000 times the matrix products of one step (batch 20): the epoch's floor."""
+    step = floor(Config(GROUP, SEED004.arch, SEED004.batch_size), dtype)
+    steps = 60000 // SEED004.batch_size
+
+    def epoch() -> None:
+        for _ in range(steps):
+            step()
+
+    _tag(benchmark, f"floor-{dtype}")
+    benchmark.pedantic(epoch, rounds=3, iterations=1)

@@ -1,0 +1,83 @@
+"""Loop vs vectorized: the full gradient (forward + backward) and one SGD step, per configuration.
+
+One benchmark group per configuration, so pytest-benchmark's table shows the ratios; the
+speedup summary at the end of ``pytest --benchmark-only`` collects them (benchmarks/conftest.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import reference
+import vectorized
+from benchmarks.cases import CONFIGS, Config, arrays, check_agreement, floor, lists
+from vectorized.workspace import Workspace
+
+IDS = [c.name for c in CONFIGS]
+ETA = 1e-3
+
+
+def _tag(benchmark: Any, config: Config, impl: str, op: str) -> None:
+    benchmark.group = config.name
+    benchmark.extra_info.update(
+        config=config.name, impl=impl, op=op, parameters=config.parameters, batch=config.batch
+    )
+
+
+def _run(benchmark: Any, config: Config, fn: Any, slow: bool) -> None:
+    if slow and config.reference_rounds:
+        benchmark.pedantic(fn, rounds=config.reference_rounds, iterations=1, warmup_rounds=0)
+    else:
+        benchmark(fn)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=IDS)
+@pytest.mark.parametrize("op", ["gradient", "step"])
+def test_reference(benchmark: Any, config: Config, op: str) -> None:
+    assert check_agreement(config)
+    _tag(benchmark, config, "reference", op)
+    p, X, Y = lists(config)
+    if op == "gradient":
+        _run(benchmark, config, lambda: reference.backward(config.arch, p, X, Y), slow=True)
+    else:
+        _run(benchmark, config, lambda: reference.sgd_step(config.arch, p, X, Y, ETA), slow=True)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=IDS)
+@pytest.mark.parametrize("op", ["gradient", "step"])
+def test_vectorized_api(benchmark: Any, config: Config, op: str) -> None:
+    """The public functions: checked input, fresh arrays (float64)."""
+    assert check_agreement(config)
+    _tag(benchmark, config, "vectorized", op)
+    p, X, Y = arrays(config, np.float64)
+    if op == "gradient":
+        benchmark(vectorized.backward, config.arch, p, X, Y)
+    else:
+        benchmark(vectorized.sgd_step, config.arch, p, X, Y, ETA)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=IDS)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("op", ["gradient", "step"])
+def test_workspace(benchmark: Any, config: Config, dtype: str, op: str) -> None:
+    """The trainer's step: preallocated buffers, parameters updated in place."""
+    assert check_agreement(config)
+    _tag(benchmark, config, f"workspace-{dtype}", op)
+    p, X, Y = arrays(config, dtype)
+    ws = Workspace(config.arch, config.batch, dtype)
+    if op == "gradient":
+        benchmark(ws.gradients, p, X, Y)
+    else:
+        benchmark(ws.step, p, X, Y, ETA)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=IDS)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_floor(benchmark: Any, config: Config, dtype: str) -> None:
+    """The matrix products of one step alone: what no implementation can beat."""
+    assert check_agreement(config)
+    _tag(benchmark, config, f"floor-{dtype}", "step")
+    benchmark(floor(config, dtype))
