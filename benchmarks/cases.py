@@ -15,7 +15,7 @@ import vectorized
 from reference.examples import random_data
 from tests.checks import assert_close
 from tests.rounding import error_bound
-from vectorized.workspace import Workspace
+from vectorized.workspace import Workspace, weight_gradient
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def floor(config: Config, dtype: Any) -> Callable[[], None]:
         for l in range(1, L + 1):
             np.matmul(A[l - 1], W[l - 1].T, out=Z[l])
         for l in range(L, 0, -1):
-            np.matmul(D[l].T, A[l - 1], out=dW[l - 1])
+            weight_gradient(D[l], A[l - 1], dW[l - 1])  # matmul, or the outer product at N = 1
             if l > 1:
                 np.matmul(D[l], W[l - 1], out=D[l - 1])
 

@@ -1,0 +1,58 @@
+"""The speedup summary's arithmetic, on made-up medians."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from benchmarks.summary import format_rows, speedup_rows
+
+
+@dataclass
+class _Stats:
+    median: float
+
+
+@dataclass
+class _Bench:
+    impl: str
+    op: str
+    median: float
+    config: str = "c"
+    has_error: bool = False
+    extra_info: dict[str, Any] = field(init=False)
+    stats: _Stats = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.extra_info = {"config": self.config, "impl": self.impl, "op": self.op}
+        self.stats = _Stats(self.median)
+
+
+def test_ratios_come_from_medians_of_one_run() -> None:
+    benches = [
+        _Bench("reference", "step", 1.0),
+        _Bench("reference", "gradient", 0.9),
+        _Bench("vectorized", "step", 0.02),
+        _Bench("workspace-float64", "step", 0.01),
+        _Bench("workspace-float32", "step", 0.005),
+        _Bench("floor-float64", "step", 0.008),
+        _Bench("floor-float32", "step", 0.004),
+        _Bench("batched-float64", "epoch", 2.0, config="e"),
+        _Bench("per-sample-float64", "epoch", 20.0, config="e"),
+        _Bench("floor-float64", "epoch", 1.6, config="e"),
+        _Bench("reference", "step", 5.0, config="broken", has_error=True),
+    ]
+    rows = {r["config"]: r for r in speedup_rows(benches)}
+    assert set(rows) == {"c", "e"}
+    c, e = rows["c"], rows["e"]
+    assert c["speedup_workspace_float64"] == pytest.approx(100.0)
+    assert c["speedup_vectorized"] == pytest.approx(50.0)
+    assert c["step_over_floor_float64"] == pytest.approx(1.25)
+    assert c["float32_gain"] == pytest.approx(2.0)
+    assert e["per_sample_over_batched"] == pytest.approx(10.0) and e[
+        "epoch_over_floor_float64"
+    ] == pytest.approx(1.25)
+    text = format_rows(list(rows.values()))
+    assert "100.00x" in text and "1.25x" in text and "10.00x" in text
