@@ -173,6 +173,8 @@ def test_fit_refuses_bad_settings(tmp_path: Path) -> None:
         fit(arch, p, m.train_images, Y, 1.0, 0, 20, 0)
     with pytest.raises(ContractError, match=r"orders: expected 1 index arrays of length 6"):
         fit(arch, p, m.train_images, Y, 1.0, 1, 20, 0, orders=[np.arange(5)])
+    with pytest.raises(ContractError, match=r"orders\[0\]: expected a permutation of 0..5"):
+        fit(arch, p, m.train_images, Y, 1.0, 1, 20, 0, orders=[np.array([0, 1, 2, 3, 4, 9])])
     with pytest.raises(ContractError, match=r"learning_rate"):
         fit(arch, p, m.train_images, Y, -1.0, 1, 20, 0)
 

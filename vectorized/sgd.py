@@ -114,6 +114,10 @@ def fit(
     plan = list(orders) if orders is not None else epoch_orders(N, epochs, seed)
     if len(plan) != epochs or any(o.shape != (N,) for o in plan):
         raise ContractError(f"orders: expected {epochs} index arrays of length {N}")
+    identity = np.arange(N)
+    for k, o in enumerate(plan):
+        if not np.array_equal(np.sort(o), identity):
+            raise ContractError(f"orders[{k}]: expected a permutation of 0..{N - 1}")
     ws = Workspace(arch, min(batch_size, N), dtype)
     history = History()
     steps = epochs * -(-N // batch_size)
