@@ -5,29 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reference.cli import Parser, add_example_arguments, report_every, resolve, run
+from reference.cli import Parser, add_example_arguments, announce, report_outputs, resolve, run
 from reference.network import cost, forward
-from reference.trace import num, trace
+from reference.trace import trace
 from reference.training import train
 
 
 def _train(args: argparse.Namespace) -> int:
     ex = resolve(args)
-    every = report_every(ex.steps)
-    eta = num(ex.learning_rate)
-    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
-
-    def show(step: int, c: float) -> None:
-        if step % every == 0:
-            print(f"  step {step:>6}  cost {num(c)}")
-
     params, _ = train(
-        ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate, ex.steps, ex.batch_size, on_step=show
+        ex.arch,
+        ex.params,
+        ex.X,
+        ex.Y,
+        ex.learning_rate,
+        ex.steps,
+        ex.batch_size,
+        on_step=announce(ex),
     )
-    print(f"final cost over all {len(ex.X)} samples: {num(cost(ex.arch, params, ex.X, ex.Y))}")
-    print("final outputs:")
-    for x, out in list(zip(ex.X, forward(ex.arch, params, ex.X), strict=True))[: args.max_nodes]:
-        print(f"  {[num(v) for v in x]} -> {[num(v) for v in out]}")
+    report_outputs(
+        ex, cost(ex.arch, params, ex.X, ex.Y), forward(ex.arch, params, ex.X), args.max_nodes
+    )
     return 0
 
 

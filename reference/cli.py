@@ -87,6 +87,27 @@ def report_every(steps: int) -> int:
     return max(1, steps // 10)
 
 
+def announce(ex: Example) -> Callable[[int, float], None]:
+    """Print the run's heading; return the ``on_step`` that prints the cost ten times."""
+    every = report_every(ex.steps)
+    eta = f"{ex.learning_rate:.9g}"
+    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
+
+    def show(step: int, c: float) -> None:
+        if step % every == 0:
+            print(f"  step {step:>6}  cost {c:.9g}")
+
+    return show
+
+
+def report_outputs(ex: Example, final_cost: float, outputs: list[list[float]], limit: int) -> None:
+    """The final cost over the whole set and the outputs of the first ``limit`` samples."""
+    print(f"final cost over all {len(ex.X)} samples: {final_cost:.9g}")
+    print("final outputs:")
+    for x, out in list(zip(ex.X, outputs, strict=True))[:limit]:
+        print(f"  {[f'{v:.9g}' for v in x]} -> {[f'{v:.9g}' for v in out]}")
+
+
 def run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command; a contract error is one line on stderr and exit status 2."""
     try:

@@ -67,6 +67,19 @@ def _max_abs_dphi(name: str, z: float, e: float) -> float:
     return 4.0 * e_2t / (1.0 + e_2t) ** 2
 
 
+def _initial_errors(
+    params: reference.Parameters, dtype: str, eW: list[Matrix] | None, eb: Matrix | None
+) -> tuple[list[Matrix], Matrix]:
+    """The given parameter errors, or those of storing the parameters in ``dtype``
+    (none for float64, half an ulp, ε/2 relative, for float32)."""
+    u_in = EPS[dtype] / 2 if dtype == "float32" else 0.0
+    if eW is None:
+        eW = [[[u_in * abs(w) for w in row] for row in W_l] for W_l in params.W]
+    if eb is None:
+        eb = [[u_in * abs(v) for v in b_l] for b_l in params.b]
+    return eW, eb
+
+
 @dataclass
 class Bound:
     """Error bounds, shaped like the quantities they bound."""
@@ -243,10 +256,7 @@ def error_bound(
     """
     eps = EPS[dtype]
     u_in = eps / 2 if dtype == "float32" else 0.0
-    if eW is None:
-        eW = [[[u_in * abs(w) for w in row] for row in W_l] for W_l in params.W]
-    if eb is None:
-        eb = [[u_in * abs(v) for v in b_l] for b_l in params.b]
+    eW, eb = _initial_errors(params, dtype, eW, eb)
     N, L = len(X), arch.L
     gW = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
     gb = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
@@ -320,11 +330,7 @@ def step_bound(
 ) -> tuple[list[Matrix], Matrix]:
     """Bounds on the parameters after θ ← θ − η ∂C/∂θ, given the bounds before the step."""
     eps = EPS[dtype]
-    u_in = eps / 2 if dtype == "float32" else 0.0
-    if eW is None:
-        eW = [[[u_in * abs(w) for w in row] for row in W_l] for W_l in params.W]
-    if eb is None:
-        eb = [[u_in * abs(v) for v in b_l] for b_l in params.b]
+    eW, eb = _initial_errors(params, dtype, eW, eb)
     eta = learning_rate
 
     def after(e: float, v: float, g: float, eg: float) -> float:

@@ -46,7 +46,9 @@ def test_sweep_writes_table_csv_and_plot(
         assert float(r["speedup"]) == pytest.approx(
             float(r["reference_s"]) / float(r["vectorized_s"])
         )
-    assert (tmp_path / "speedup.md").read_text(encoding="utf-8").count("\n| ") == 2 + 4  # header, rule, rows
+    assert (tmp_path / "speedup.md").read_text(encoding="utf-8").count(
+        "\n| "
+    ) == 2 + 4  # header, rule, rows
     assert (tmp_path / "speedup.png").read_bytes()[:4] == b"\x89PNG"
 
 

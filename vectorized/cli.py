@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reference.cli import Parser, add_example_arguments, comma_ints, report_every, resolve, run
+from reference.cli import (
+    Parser,
+    add_example_arguments,
+    announce,
+    comma_ints,
+    report_outputs,
+    resolve,
+    run,
+)
 from reference.contract import ContractError
-from reference.trace import num
 from vectorized import speedup
 from vectorized.arrays import to_arrays
 from vectorized.compare import NETWORKS, compare, table
@@ -30,14 +37,6 @@ def _train(args: argparse.Namespace) -> int:
     if args.example == "mnist":
         return train_mnist(args)
     ex = resolve(args)
-    every = report_every(ex.steps)
-    eta = num(ex.learning_rate)
-    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
-
-    def show(step: int, c: float) -> None:
-        if step % every == 0:
-            print(f"  step {step:>6}  cost {num(c)}")
-
     params, costs = train(
         ex.arch,
         to_arrays(ex.params),
@@ -46,14 +45,10 @@ def _train(args: argparse.Namespace) -> int:
         ex.learning_rate,
         ex.steps,
         ex.batch_size,
-        on_step=show,
+        on_step=announce(ex),
     )
-    print(f"final cost over all {len(ex.X)} samples: {num(cost(ex.arch, params, ex.X, ex.Y))}")
-    print("final outputs:")
-    for x, out in list(zip(ex.X, forward(ex.arch, params, ex.X).tolist(), strict=True))[
-        : args.max_nodes
-    ]:
-        print(f"  {[num(v) for v in x]} -> {[num(v) for v in out]}")
+    outputs = forward(ex.arch, params, ex.X).tolist()
+    report_outputs(ex, cost(ex.arch, params, ex.X, ex.Y), outputs, args.max_nodes)
     if args.plot:
         path = plot_curves(args.plot, f"{ex.name}: {ex.arch.describe()}", {"cost": costs}, "step")
         print(f"loss curve written to {path}")
