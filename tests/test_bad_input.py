@@ -80,6 +80,16 @@ GOOD_B = [[0.0, 0.1, 0.2], [0.3]]
 
 CASES: list[tuple[str, Callable[[Any], tuple[Any, ...]], str]] = [
     (
+        "W wrong rows",
+        lambda I: (I.params([GOOD_W[0][:2], GOOD_W[1]], GOOD_B), GOOD_X, GOOD_Y),
+        r"W\[1\].*expected .*shape \(3, 2\); got (2 rows|\(2, 2\))",
+    ),
+    (
+        "flat X",
+        lambda I: (I.params(GOOD_W, GOOD_B), [0.1, 0.2], GOOD_Y[:1]),
+        r"X.*(expected a sequence of 2 numbers; got 0.1|expected shape \(N, 2\) with N >= 1; got \(2,\))",
+    ),
+    (
         "W wrong shape",
         lambda I: (I.params([[[0.1, 0.2]] * 3, [[0.1, 0.2]]], GOOD_B), GOOD_X, GOOD_Y),
         r"W\[2\].*\(1, 3\).*got (2|\(1, 2\))",
@@ -156,7 +166,7 @@ def test_bad_parameters_and_data(
     ):
         with pytest.raises(ContractError, match=message):
             call()
-    if what not in ("Y wrong width", "X and Y lengths", "inf in Y"):
+    if what not in ("Y wrong width", "X and Y lengths", "inf in Y", "flat X"):
         with pytest.raises(ContractError, match=message):
             m.forward(ARCH, params, side.data(X))
 

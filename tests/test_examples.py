@@ -115,6 +115,14 @@ def test_both_implementations_follow_the_same_trajectory(name: str) -> None:
     assert ambiguous <= ex.steps // 100
 
 
+def test_batches_need_a_positive_size() -> None:
+    from reference.training import batches
+
+    assert batches([4, 2, 0, 1, 3], 2) == [[4, 2], [0, 1], [3]]
+    with pytest.raises(ValueError, match=r"batch_size: expected a whole number >= 1; got 0"):
+        batches([0, 1], 0)
+
+
 def test_derivation_document_matches_the_trace() -> None:
     text = (ROOT / "docs" / "derivation.md").read_text(encoding="utf-8")
     found = re.search(
