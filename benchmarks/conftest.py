@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.summary import format_rows, speedup_rows
+from benchmarks.summary import format_paired, format_rows, paired_rows, speedup_rows
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -19,9 +19,17 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         "step = forward + backward + update; speedup = reference / workspace (float64)"
     )
     terminalreporter.write_line(format_rows(speedup_rows(session.benchmarks)))
+    paired = paired_rows(session.benchmarks)
+    if paired:
+        terminalreporter.write_line("")
+        terminalreporter.write_line(
+            "ratios measured in pairs (each median of back-to-back timings):"
+        )
+        terminalreporter.write_line(format_paired(paired))
 
 
 def pytest_benchmark_update_json(
     config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]
 ) -> None:
     output_json["speedup"] = speedup_rows(benchmarks)
+    output_json["paired_ratios"] = paired_rows(benchmarks)

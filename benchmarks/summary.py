@@ -58,6 +58,20 @@ def speedup_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def paired_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
+    """The ratios measured in pairs (benchmarks/test_paired.py)."""
+    return [
+        {"ratio": b.extra_info["paired"], "value": b.extra_info["ratio"]}
+        for b in benchmarks
+        if "paired" in b.extra_info and "ratio" in b.extra_info
+    ]
+
+
+def format_paired(rows: list[dict[str, Any]]) -> str:
+    """One line per paired ratio."""
+    return "\n".join(f"{r['ratio']:<66} {r['value']:>6.2f}x" for r in rows)
+
+
 def _t(v: float | None) -> str:
     if v is None:
         return "-"

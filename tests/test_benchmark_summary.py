@@ -56,3 +56,13 @@ def test_ratios_come_from_medians_of_one_run() -> None:
     ] == pytest.approx(1.25)
     text = format_rows(list(rows.values()))
     assert "100.00x" in text and "1.25x" in text and "10.00x" in text
+
+
+def test_paired_ratios_are_listed() -> None:
+    from benchmarks.summary import format_paired, paired_rows
+
+    b = _Bench("x", "y", 1.0)
+    b.extra_info.update(paired="step / floor", ratio=1.25)
+    rows = paired_rows([b, _Bench("reference", "step", 1.0)])
+    assert rows == [{"ratio": "step / floor", "value": 1.25}]
+    assert format_paired(rows).endswith("1.25x")

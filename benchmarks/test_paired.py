@@ -1,0 +1,120 @@
+"""The targets' ratios, measured in pairs (benchmarks/paired.py): the trainer's step over its
+floor (784-40-10, float64, N = 1, 20, 128), float64 over float32 at N = 128, and, per
+mini-batch of an MNIST epoch, the batched step over its floor and the per-sample way over
+the batched step. Each ratio is stored in the benchmark's extra_info and summarised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import vectorized
+from benchmarks.cases import Config, arrays, floor
+from benchmarks.test_epoch import SEED004, mnist, per_sample_epoch
+from vectorized.workspace import Workspace
+
+ARCH = SEED004.arch
+
+
+def _store(benchmark: Any, name: str, measure: Any) -> None:
+    benchmark.group = "paired ratios"
+    benchmark.extra_info.update(paired=name)
+    result = benchmark.pedantic(measure, rounds=1, iterations=1)
+    benchmark.extra_info["ratio"] = result
+    assert result > 0
+
+
+@pytest.mark.parametrize("batch", [1, 20, 128])
+def test_step_over_floor(benchmark: Any, batch: int) -> None:
+    from benchmarks.paired import paired_ratio
+
+    config = Config(f"784-40-10 N={batch}", ARCH, batch)
+    p, X, Y = arrays(config, "float64")
+    ws = Workspace(ARCH, batch)
+    pairs = 20 if benchmark.disabled else 2000 // max(1, batch // 20)
+    _store(
+        benchmark,
+        f"step / floor, 784-40-10 N={batch} float64",
+        lambda: paired_ratio(lambda: ws.step(p, X, Y, 1e-3), floor(config, "float64"), pairs),
+    )
+
+
+def test_float64_over_float32(benchmark: Any) -> None:
+    from benchmarks.paired import paired_ratio
+
+    config = Config("784-40-10 N=128", ARCH, 128)
+    p64, X64, Y64 = arrays(config, "float64")
+    p32, X32, Y32 = arrays(config, "float32")
+    w64, w32 = Workspace(ARCH, 128), Workspace(ARCH, 128, "float32")
+    pairs = 20 if benchmark.disabled else 1000
+    _store(
+        benchmark,
+        "float64 step / float32 step, 784-40-10 N=128",
+        lambda: paired_ratio(
+            lambda: w64.step(p64, X64, Y64, 1e-3), lambda: w32.step(p32, X32, Y32, 1e-3), pairs
+        ),
+    )
+
+
+def _epoch_pairs(benchmark: Any) -> tuple[Any, ...]:
+    X, Y, order = mnist("float64")
+    batches = [order[k : k + 20] for k in range(0, order.shape[0], 20)]
+    return X, Y, batches[: 50 if benchmark.disabled else len(batches)]
+
+
+def test_epoch_over_floor(benchmark: Any) -> None:
+    """Every mini-batch of one epoch: gather + step, against the floor of one step."""
+    X, Y, batches = _epoch_pairs(benchmark)
+    params = vectorized.init_parameters(ARCH, seed=0)
+    ws = Workspace(ARCH, 20)
+    base = floor(Config("784-40-10 N=20", ARCH, 20), "float64")
+
+    def measure() -> float:
+        import time
+
+        spent, spent_floor = 0.0, 0.0
+        for k, rows in enumerate(batches):
+            t0 = time.perf_counter()
+            if k % 2:
+                base()
+                t1 = time.perf_counter()
+                Xb, Yb = ws.gather(X, Y, rows)
+                ws.step(params, Xb, Yb, SEED004.learning_rate)
+                t2 = time.perf_counter()
+                spent, spent_floor = spent + t2 - t1, spent_floor + t1 - t0
+            else:
+                Xb, Yb = ws.gather(X, Y, rows)
+                ws.step(params, Xb, Yb, SEED004.learning_rate)
+                t1 = time.perf_counter()
+                base()
+                t2 = time.perf_counter()
+                spent, spent_floor = spent + t1 - t0, spent_floor + t2 - t1
+        return spent / spent_floor
+
+    _store(benchmark, "batched epoch / its floor, MNIST 784-40-10 N=20 float64", measure)
+
+
+def test_per_sample_over_batched(benchmark: Any) -> None:
+    """Every mini-batch of one epoch, done both ways from the same parameters."""
+    X, Y, batches = _epoch_pairs(benchmark)
+    p_batched, p_single = (vectorized.init_parameters(ARCH, seed=0) for _ in range(2))
+    ws, ws1 = Workspace(ARCH, 20), Workspace(ARCH, 1)
+
+    def measure() -> float:
+        import time
+
+        spent_batched, spent_single = 0.0, 0.0
+        for rows in batches:
+            t0 = time.perf_counter()
+            Xb, Yb = ws.gather(X, Y, rows)
+            ws.step(p_batched, Xb, Yb, SEED004.learning_rate)
+            t1 = time.perf_counter()
+            per_sample_epoch(ws1, p_single, X, Y, rows, 20, SEED004.learning_rate)
+            t2 = time.perf_counter()
+            spent_batched, spent_single = spent_batched + t1 - t0, spent_single + t2 - t1
+        return spent_single / spent_batched
+
+    _store(benchmark, "per-sample epoch / batched epoch, MNIST 784-40-10 N=20 float64", measure)
+    assert np.isfinite(p_single.W[0]).all()
