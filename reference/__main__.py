@@ -6,12 +6,19 @@ import argparse
 import sys
 
 from reference.cli import Parser, add_example_arguments, announce, report_outputs, resolve, run
+from reference.contract import ContractError
 from reference.network import cost, forward
 from reference.trace import trace
 from reference.training import train
 
 
 def _train(args: argparse.Namespace) -> int:
+    if args.plot:
+        same = f"python -m vectorized train {args.example or '…'} --plot {args.plot}"
+        raise ContractError(
+            "--plot: the oracle imports only the standard library, so plots are drawn by "
+            f"the vectorized command line: {same}"
+        )
     ex = resolve(args)
     params, _ = train(
         ex.arch,
@@ -51,6 +58,8 @@ def main(argv: list[str]) -> int:
         c = sub.add_parser(name, help=text)
         add_example_arguments(c)
         c.set_defaults(run=fn)
+        if name == "train":
+            c.add_argument("--plot", metavar="PATH", help="see python -m vectorized train --plot")
     args = p.parse_args(argv)
     status: int = run(args.run, args)
     return status

@@ -71,6 +71,18 @@ def test_plot_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_reference_plot_points_to_the_vectorized_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert reference_main(["train", "xor", "--plot", "x.png"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("error: --plot: the oracle imports only the standard library")
+        and err.count("\n") == 1
+    )
+    assert "python -m vectorized train xor --plot x.png" in err
+
+
 def test_plot_without_matplotlib_says_which_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -33,6 +33,7 @@ def save(path: str | Path, arch: Architecture, params: Parameters) -> Path:
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            # NumPy's stub types **kwds like its allow_pickle flag (bool); the arrays are fine.
             np.savez(f, architecture=np.array(meta), **arrays)  # type: ignore[arg-type]
         os.replace(tmp_name, target)
     finally:
