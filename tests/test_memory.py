@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import vectorized
+from reference import ContractError
 from tests.mnist_data import real_mnist_dir
 from vectorized.mnist import CONFIGS, load_mnist, one_hot
 from vectorized.sgd import fit
@@ -38,6 +39,15 @@ def test_steps_neither_grow_nor_churn(batch: int, steps: int) -> None:
     # No temporary anywhere near the size of the input batch (B × 784 floats) or of W[1]
     # (40 × 784): what a step allocates are a few (B × 10) and (B × 1) arrays.
     assert peak - before < max(X.nbytes // 4, 8 * 1024)
+
+
+def test_a_workspace_refuses_a_larger_batch() -> None:
+    ws = Workspace(CONFIGS["seed004"].arch, 4)
+    params = vectorized.init_parameters(CONFIGS["seed004"].arch, seed=0)
+    with pytest.raises(
+        ContractError, match=r"X: expected at most 4 rows \(the workspace's batch\); got 5"
+    ):
+        ws.step(params, np.zeros((5, 784)), np.zeros((5, 10)), 0.1)
 
 
 @pytest.mark.slow

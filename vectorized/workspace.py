@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reference.contract import Architecture
+from reference.contract import Architecture, ContractError
 from vectorized.arrays import FloatArray, Parameters
 from vectorized.losses import losses
 
@@ -42,7 +42,7 @@ class Workspace:
         self.Z = _buffers(batch, sizes, self.dtype)  # Z[0] unused; A[0] is the gathered batch
         self.A = _buffers(batch, sizes, self.dtype)
         self.D = _buffers(batch, sizes, self.dtype)  # Δ[l]
-        self.T = _buffers(batch, sizes, self.dtype)  # φ'(Z[l]) and σ's e^{-|z|}
+        self.T = _buffers(batch, sizes, self.dtype)  # φ'(Z[l])
         self.Y = np.empty((batch, sizes[-1]), dtype=self.dtype)
         self.ones = np.ones(batch, dtype=self.dtype)  # Σ_n as a product: ∂C/∂b = 1ᵀ Δ
         self._views: dict[int, tuple[list[FloatArray], ...]] = {}
@@ -117,6 +117,10 @@ class Workspace:
         cost: bool,
     ) -> float:
         arch, L, m = self.arch, self.arch.L, X.shape[0]
+        if m > self.batch:
+            raise ContractError(
+                f"X: expected at most {self.batch} rows (the workspace's batch); got {m}"
+            )
         if m not in self._views:  # the first m rows of every buffer, made once per batch size
             self._views[m] = tuple(
                 [buf[:m] for buf in bufs] for bufs in (self.A, self.Z, self.D, self.T)
