@@ -49,9 +49,21 @@ def _idx_bytes(arr: np.ndarray) -> bytes:
         ),
         (b"\x1f\x8b" + b"garbage" * 10, r"not a valid gzip stream"),
         (
-            gzip.compress(_idx_bytes(np.zeros((5, 28, 28), np.uint8)))[:-20],
+            # mtime=0: the gzip header would otherwise carry the clock, and pytest-xdist's
+            # workers must collect identical parameters
+            gzip.compress(_idx_bytes(np.zeros((5, 28, 28), np.uint8)), mtime=0)[:-20],
             r"not a valid gzip stream",
         ),
+    ],
+    ids=[
+        "shorter-than-magic",
+        "bad-zero-bytes",
+        "unknown-type",
+        "truncated-header",
+        "truncated-data",
+        "too-long",
+        "not-gzip",
+        "truncated-gzip",
     ],
 )
 def test_malformed_files_are_refused_by_name(tmp_path: Path, content: bytes, message: str) -> None:
