@@ -14,24 +14,24 @@ import time
 from collections.abc import Callable
 
 
+def time_pair(
+    a: Callable[[], object], b: Callable[[], object], b_first: bool
+) -> tuple[float, float]:
+    """Seconds of a and of b, run back to back (b first when ``b_first``)."""
+    clock = time.perf_counter
+    first, second = (b, a) if b_first else (a, b)
+    t0 = clock()
+    first()
+    t1 = clock()
+    second()
+    t2 = clock()
+    return (t2 - t1, t1 - t0) if b_first else (t1 - t0, t2 - t1)
+
+
 def paired_ratio(a: Callable[[], object], b: Callable[[], object], pairs: int) -> float:
     """Median over ``pairs`` of time(a) / time(b), a and b run back to back, order alternating."""
-    clock = time.perf_counter
     ratios = []
     for k in range(pairs):
-        if k % 2:
-            t0 = clock()
-            b()
-            t1 = clock()
-            a()
-            t2 = clock()
-            ta, tb = t2 - t1, t1 - t0
-        else:
-            t0 = clock()
-            a()
-            t1 = clock()
-            b()
-            t2 = clock()
-            ta, tb = t1 - t0, t2 - t1
+        ta, tb = time_pair(a, b, b_first=bool(k % 2))
         ratios.append(ta / tb)
     return statistics.median(ratios)

@@ -72,25 +72,17 @@ def test_epoch_over_floor(benchmark: Any) -> None:
     base = floor(Config("784-40-10 N=20", ARCH, 20), "float64")
 
     def measure() -> float:
-        import time
+        from benchmarks.paired import time_pair
 
         spent, spent_floor = 0.0, 0.0
         for k, rows in enumerate(batches):
-            t0 = time.perf_counter()
-            if k % 2:
-                base()
-                t1 = time.perf_counter()
+
+            def step(rows: Any = rows) -> None:
                 Xb, Yb = ws.gather(X, Y, rows)
                 ws.step(params, Xb, Yb, SEED004.learning_rate)
-                t2 = time.perf_counter()
-                spent, spent_floor = spent + t2 - t1, spent_floor + t1 - t0
-            else:
-                Xb, Yb = ws.gather(X, Y, rows)
-                ws.step(params, Xb, Yb, SEED004.learning_rate)
-                t1 = time.perf_counter()
-                base()
-                t2 = time.perf_counter()
-                spent, spent_floor = spent + t1 - t0, spent_floor + t2 - t1
+
+            t_step, t_floor = time_pair(step, base, b_first=bool(k % 2))
+            spent, spent_floor = spent + t_step, spent_floor + t_floor
         return spent / spent_floor
 
     _store(benchmark, "batched epoch / its floor, MNIST 784-40-10 N=20 float64", measure)
