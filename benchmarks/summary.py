@@ -59,17 +59,23 @@ def speedup_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
 
 
 def paired_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
-    """The ratios measured in pairs (benchmarks/test_paired.py)."""
+    """The ratios measured in pairs (benchmarks/test_paired.py), with their targets."""
     return [
-        {"ratio": b.extra_info["paired"], "value": b.extra_info["ratio"]}
+        {
+            "ratio": b.extra_info["paired"],
+            "value": b.extra_info["ratio"],
+            "target": b.extra_info.get("target", ""),
+        }
         for b in benchmarks
         if "paired" in b.extra_info and "ratio" in b.extra_info
     ]
 
 
 def format_paired(rows: list[dict[str, Any]]) -> str:
-    """One line per paired ratio."""
-    return "\n".join(f"{r['ratio']:<66} {r['value']:>6.2f}x" for r in rows)
+    """One line per paired ratio: name, measured, target."""
+    head = f"{'ratio':<66} {'measured':>8} {'target':>8}"
+    lines = [f"{r['ratio']:<66} {r['value']:>7.2f}x {r['target']:>8}" for r in rows]
+    return "\n".join([head, *lines])
 
 
 def _t(v: float | None) -> str:

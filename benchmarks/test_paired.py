@@ -1,7 +1,12 @@
 """The targets' ratios, measured in pairs (benchmarks/paired.py): the trainer's step over its
 floor (784-40-10, float64, N = 1, 20, 128), float64 over float32 at N = 128, and, per
 mini-batch of an MNIST epoch, the batched step over its floor and the per-sample way over
-the batched step. Each ratio is stored in the benchmark's extra_info and summarised."""
+the batched step. Each ratio is stored in the benchmark's extra_info with issue 4's or 5's
+target, and summarised.
+
+Beside each floor ratio stands the same ratio for benchmarks/numpy_bound.py, the fewest
+NumPy calls we found for that step: a target below the bound's ratio is out of reach of any
+NumPy step on the machine that measured it."""
 
 from __future__ import annotations
 
@@ -10,17 +15,38 @@ from typing import Any
 import numpy as np
 import pytest
 
+import reference
 import vectorized
-from benchmarks.cases import Config, arrays, floor
+from benchmarks.cases import Config, arrays, floor, lists
+from benchmarks.numpy_bound import BoundStep
 from benchmarks.test_epoch import SEED004, mnist, per_sample_epoch
+from tests.checks import assert_close
+from tests.rounding import one_step_bound
 from vectorized.workspace import Workspace
 
 ARCH = SEED004.arch
+TARGETS = {1: "<= 1.5", 20: "<= 1.4", 128: "<= 1.3"}  # issue 4: step / floor, float64
 
 
-def _store(benchmark: Any, name: str, measure: Any) -> None:
+def checked_bound(X: np.ndarray, Y: np.ndarray, eta: float) -> BoundStep:
+    """A BoundStep for this batch, after one step of another checks it against the reference
+    within the one-step rounding bound (tests/rounding.py): a bound that computed something
+    else would bound nothing."""
+    start = reference.init_parameters(ARCH, seed=0)
+    Xl, Yl = X.tolist(), Y.tolist()
+    want = reference.sgd_step(ARCH, start, Xl, Yl, eta)
+    eW, eb = one_step_bound(ARCH, start, Xl, Yl, eta)
+    probe = BoundStep(ARCH, vectorized.to_arrays(start), X, Y, eta)
+    probe.step()()
+    W, b = probe.parameters()
+    assert_close("NumPy bound W", W, want.W, eW, "float64")
+    assert_close("NumPy bound b", b, want.b, eb, "float64")
+    return BoundStep(ARCH, vectorized.to_arrays(start), X, Y, eta)
+
+
+def _store(benchmark: Any, name: str, measure: Any, target: str) -> None:
     benchmark.group = "paired ratios"
-    benchmark.extra_info.update(paired=name)
+    benchmark.extra_info.update(paired=name, target=target)
     result = benchmark.pedantic(measure, rounds=1, iterations=1)
     benchmark.extra_info["ratio"] = result
     assert result > 0
@@ -38,6 +64,23 @@ def test_step_over_floor(benchmark: Any, batch: int) -> None:
         benchmark,
         f"step / floor, 784-40-10 N={batch} float64",
         lambda: paired_ratio(lambda: ws.step(p, X, Y, 1e-3), floor(config, "float64"), pairs),
+        TARGETS[batch],
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 20, 128])
+def test_bound_over_floor(benchmark: Any, batch: int) -> None:
+    from benchmarks.paired import paired_ratio
+
+    config = Config(f"784-40-10 N={batch}", ARCH, batch)
+    _, X, Y = lists(config)
+    run = checked_bound(np.array(X), np.array(Y), 1e-3).step()
+    pairs = 20 if benchmark.disabled else 2000 // max(1, batch // 20)
+    _store(
+        benchmark,
+        f"NumPy bound / floor, 784-40-10 N={batch} float64",
+        lambda: paired_ratio(run, floor(config, "float64"), pairs),
+        TARGETS[batch],
     )
 
 
@@ -55,6 +98,7 @@ def test_float64_over_float32(benchmark: Any) -> None:
         lambda: paired_ratio(
             lambda: w64.step(p64, X64, Y64, 1e-3), lambda: w32.step(p32, X32, Y32, 1e-3), pairs
         ),
+        ">= 1.6",
     )
 
 
@@ -64,11 +108,9 @@ def _epoch_pairs(benchmark: Any) -> tuple[Any, ...]:
     return X, Y, batches[: 50 if benchmark.disabled else len(batches)]
 
 
-def test_epoch_over_floor(benchmark: Any) -> None:
-    """Every mini-batch of one epoch: gather + step, against the floor of one step."""
-    X, Y, batches = _epoch_pairs(benchmark)
-    params = vectorized.init_parameters(ARCH, seed=0)
-    ws = Workspace(ARCH, 20)
+def _epoch_over_floor(batches: list[Any], step: Any) -> Any:
+    """A measurement: every mini-batch's step(rows) (gather + step) timed back to back with
+    the floor of one step; returns the ratio of the totals."""
     base = floor(Config("784-40-10 N=20", ARCH, 20), "float64")
 
     def measure() -> float:
@@ -76,16 +118,47 @@ def test_epoch_over_floor(benchmark: Any) -> None:
 
         spent, spent_floor = 0.0, 0.0
         for k, rows in enumerate(batches):
-
-            def step(rows: Any = rows) -> None:
-                Xb, Yb = ws.gather(X, Y, rows)
-                ws.step(params, Xb, Yb, SEED004.learning_rate)
-
-            t_step, t_floor = time_pair(step, base, b_first=bool(k % 2))
+            t_step, t_floor = time_pair(lambda r=rows: step(r), base, b_first=bool(k % 2))
             spent, spent_floor = spent + t_step, spent_floor + t_floor
         return spent / spent_floor
 
-    _store(benchmark, "batched epoch / its floor, MNIST 784-40-10 N=20 float64", measure)
+    return measure
+
+
+def test_epoch_over_floor(benchmark: Any) -> None:
+    """Every mini-batch of one epoch: the trainer's gather + step, against the floor."""
+    X, Y, batches = _epoch_pairs(benchmark)
+    params = vectorized.init_parameters(ARCH, seed=0)
+    ws = Workspace(ARCH, 20)
+
+    def step(rows: Any) -> None:
+        Xb, Yb = ws.gather(X, Y, rows)
+        ws.step(params, Xb, Yb, SEED004.learning_rate)
+
+    _store(
+        benchmark,
+        "batched epoch / its floor, MNIST 784-40-10 N=20 float64",
+        _epoch_over_floor(batches, step),
+        "<= 1.4",
+    )
+
+
+def test_bound_epoch_over_floor(benchmark: Any) -> None:
+    """Every mini-batch of one epoch: the NumPy bound's gather + step, against the floor."""
+    X, Y, batches = _epoch_pairs(benchmark)
+    bound = checked_bound(X[batches[0]], Y[batches[0]], SEED004.learning_rate)
+    run = bound.step()
+
+    def step(rows: Any) -> None:
+        bound.gather(X, Y, rows)
+        run()
+
+    _store(
+        benchmark,
+        "NumPy bound epoch / its floor, MNIST 784-40-10 N=20 float64",
+        _epoch_over_floor(batches, step),
+        "<= 1.4",
+    )
 
 
 def test_per_sample_over_batched(benchmark: Any) -> None:
@@ -108,5 +181,10 @@ def test_per_sample_over_batched(benchmark: Any) -> None:
             spent_batched, spent_single = spent_batched + t1 - t0, spent_single + t2 - t1
         return spent_single / spent_batched
 
-    _store(benchmark, "per-sample epoch / batched epoch, MNIST 784-40-10 N=20 float64", measure)
+    _store(
+        benchmark,
+        "per-sample epoch / batched epoch, MNIST 784-40-10 N=20 float64",
+        measure,
+        ">= 8",
+    )
     assert np.isfinite(p_single.W[0]).all()

@@ -62,7 +62,23 @@ def test_paired_ratios_are_listed() -> None:
     from benchmarks.summary import format_paired, paired_rows
 
     b = _Bench("x", "y", 1.0)
-    b.extra_info.update(paired="step / floor", ratio=1.25)
+    b.extra_info.update(paired="step / floor", ratio=1.25, target="<= 1.3")
     rows = paired_rows([b, _Bench("reference", "step", 1.0)])
-    assert rows == [{"ratio": "step / floor", "value": 1.25}]
-    assert format_paired(rows).endswith("1.25x")
+    assert rows == [{"ratio": "step / floor", "value": 1.25, "target": "<= 1.3"}]
+    lines = format_paired(rows).splitlines()
+    assert lines[0].split() == ["ratio", "measured", "target"]
+    assert lines[1].split() == ["step", "/", "floor", "1.25x", "<=", "1.3"]
+
+
+def test_numpy_bound_refuses_other_networks() -> None:
+    """The bound is written for one architecture; it must not silently time another."""
+    import numpy as np
+
+    import reference
+    import vectorized
+    from benchmarks.numpy_bound import BoundStep
+
+    arch = reference.Architecture((4, 3, 2), ("tanh", "sigmoid"), "half_squared_error")
+    params = vectorized.init_parameters(arch, seed=0)
+    with pytest.raises(ValueError, match="the bound covers"):
+        BoundStep(arch, params, np.zeros((1, 4)), np.zeros((1, 2)), 0.1)
