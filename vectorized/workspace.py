@@ -55,14 +55,14 @@ class Workspace:
 
         Unlike vectorized.activations.sigmoid (which goes through e^{-|z|}), e^{-z} overflows
         for z below about -709 (-88 in float32); 1/(1 + ∞) = 0 there, while the true σ(z)
-        is below 1e-308 (1e-38), under every normal number. Everywhere else each of the four
+        is below 1e-308 (1e-38), under every normal number. The caller silences that
+        overflow once for the whole forward pass. Everywhere else each of the four
         operations is correctly rounded or, for exp, within a few ulp, so σ keeps its
         relative accuracy: the rounding bound of tests/rounding.py holds for both formulas.
         """
         if name == "sigmoid":
             np.negative(Z, out=A)
-            with np.errstate(over="ignore"):
-                np.exp(A, out=A)
+            np.exp(A, out=A)
             A += 1.0
             np.divide(1.0, A, out=A)
         elif name == "tanh":
@@ -127,11 +127,12 @@ class Workspace:
             )
         A, Z, D, T = self._views[m]
         A[0] = X
-        for l in range(1, L + 1):
-            np.matmul(A[l - 1], params.W[l - 1].T, out=Z[l])
-            if arch.bias != "off":
-                Z[l] += params.b[l - 1]
-            self._phi(arch.activations[l - 1], Z[l], A[l])
+        with np.errstate(over="ignore"):  # e^{-z} of the sigmoid: see _phi
+            for l in range(1, L + 1):
+                np.matmul(A[l - 1], params.W[l - 1].T, out=Z[l])
+                if arch.bias != "off":
+                    Z[l] += params.b[l - 1]
+                self._phi(arch.activations[l - 1], Z[l], A[l])
         total = 0.0
         if cost:  # the cost C, which a training step does not need
             total = float(losses(arch.loss, Z[L], A[L], Y).sum())
