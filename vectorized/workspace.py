@@ -31,6 +31,80 @@ def weight_gradient(D: FloatArray, A_prev: FloatArray, out: FloatArray) -> None:
     np.dot(D.T, A_prev, out=out)
 
 
+def _sigmoid(Z: FloatArray, A: FloatArray) -> None:
+    """A = σ(Z) = 1/(1 + e^{-Z}) in four passes.
+
+    Unlike vectorized.activations.sigmoid (which goes through e^{-|z|}), e^{-z} overflows
+    for z below about -709 (-88 in float32); 1/(1 + ∞) = 0 there, while the true σ(z) is
+    below 1e-308 (1e-38), under every normal number. The caller silences that overflow once
+    for the whole forward pass. Everywhere else each of the four operations is correctly
+    rounded or, for exp, within a few ulp, so σ keeps its relative accuracy: the rounding
+    bound of tests/rounding.py holds for both formulas.
+    """
+    np.negative(Z, out=A)
+    np.exp(A, out=A)
+    A += 1.0
+    np.divide(1.0, A, out=A)
+
+
+def _tanh(Z: FloatArray, A: FloatArray) -> None:
+    np.tanh(Z, out=A)
+
+
+def _relu(Z: FloatArray, A: FloatArray) -> None:
+    np.maximum(Z, 0.0, out=A)
+
+
+def _softmax(Z: FloatArray, A: FloatArray) -> None:
+    np.subtract(Z, Z.max(axis=1, keepdims=True), out=A)
+    np.exp(A, out=A)
+    A /= A.sum(axis=1, keepdims=True)
+
+
+def _identity(Z: FloatArray, A: FloatArray) -> None:
+    np.copyto(A, Z)
+
+
+def _times_sigmoid_prime(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+    """D *= σ'(Z) = A(1 − A)."""
+    np.subtract(1.0, A, out=T)
+    T *= A
+    D *= T
+
+
+def _times_tanh_prime(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+    """D *= tanh'(Z) = 1 − A²."""
+    np.multiply(A, A, out=T)
+    np.subtract(1.0, T, out=T)
+    D *= T
+
+
+def _times_relu_prime(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+    """D *= ReLU'(Z): 1 where Z > 0, else 0."""
+    np.heaviside(Z, 0.0, out=T)
+    D *= T
+
+
+def _times_one(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+    """identity' = 1: nothing to do."""
+
+
+PHI = {
+    "sigmoid": _sigmoid,
+    "tanh": _tanh,
+    "relu": _relu,
+    "softmax": _softmax,
+    "identity": _identity,
+}
+# φ' for the layers BP2 passes through: every activation but softmax, which is output-only.
+TIMES_PHI_PRIME = {
+    "sigmoid": _times_sigmoid_prime,
+    "tanh": _times_tanh_prime,
+    "relu": _times_relu_prime,
+    "identity": _times_one,
+}
+
+
 class Workspace:
     """Buffers for one architecture, batches of up to ``batch`` rows, one dtype."""
 
@@ -45,53 +119,25 @@ class Workspace:
         self.T = _buffers(batch, sizes, self.dtype)  # φ'(Z[l])
         self.Y = np.empty((batch, sizes[-1]), dtype=self.dtype)
         self.ones = np.ones(batch, dtype=self.dtype)  # Σ_n as a product: ∂C/∂b = 1ᵀ Δ
-        self._views: dict[int, tuple[list[FloatArray], ...]] = {}
         self.dW = [np.empty((sizes[l], sizes[l - 1]), self.dtype) for l in range(1, len(sizes))]
         self.db = [np.empty(sizes[l], self.dtype) for l in range(1, len(sizes))]
+        # Resolved once, so that a step runs no string comparisons: φ of layer l at [l - 1],
+        # and D *= φ'(Z) for the hidden layers BP2 passes through.
+        self._phi = [PHI[name] for name in arch.activations]
+        self._times_phi_prime = [TIMES_PHI_PRIME[name] for name in arch.activations[:-1]]
+        self._views: dict[int, tuple[list[FloatArray], ...]] = {}
 
-    @staticmethod
-    def _phi(name: str, Z: FloatArray, A: FloatArray) -> None:
-        """A = φ(Z); σ(z) = 1/(1 + e^{-z}) in four passes.
-
-        Unlike vectorized.activations.sigmoid (which goes through e^{-|z|}), e^{-z} overflows
-        for z below about -709 (-88 in float32); 1/(1 + ∞) = 0 there, while the true σ(z)
-        is below 1e-308 (1e-38), under every normal number. The caller silences that
-        overflow once for the whole forward pass. Everywhere else each of the four
-        operations is correctly rounded or, for exp, within a few ulp, so σ keeps its
-        relative accuracy: the rounding bound of tests/rounding.py holds for both formulas.
-        """
-        if name == "sigmoid":
-            np.negative(Z, out=A)
-            np.exp(A, out=A)
-            A += 1.0
-            np.divide(1.0, A, out=A)
-        elif name == "tanh":
-            np.tanh(Z, out=A)
-        elif name == "relu":
-            np.maximum(Z, 0.0, out=A)
-        elif name == "softmax":
-            np.subtract(Z, Z.max(axis=1, keepdims=True), out=A)
-            np.exp(A, out=A)
-            A /= A.sum(axis=1, keepdims=True)
-        else:
-            np.copyto(A, Z)
-
-    @staticmethod
-    def _times_phi_prime(
-        name: str, Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray
-    ) -> None:
-        """D *= φ'(Z) (σ: A(1 − A), tanh: 1 − A², ReLU: 1 where Z > 0, else 0)."""
-        if name == "sigmoid":
-            np.subtract(1.0, A, out=T)
-            T *= A
-        elif name == "tanh":
-            np.multiply(A, A, out=T)
-            np.subtract(1.0, T, out=T)
-        elif name == "relu":
-            np.heaviside(Z, 0.0, out=T)
-        else:
-            return
-        D *= T
+    def _rows(self, m: int) -> tuple[list[FloatArray], ...]:
+        """The first m rows of A, Z, Δ, φ' and of the ones, made once per batch size."""
+        views = self._views.get(m)
+        if views is None:
+            if m > self.batch:
+                raise ContractError(
+                    f"X: expected at most {self.batch} rows (the workspace's batch); got {m}"
+                )
+            bufs = (self.A, self.Z, self.D, self.T, [self.ones])
+            views = self._views[m] = tuple([buf[:m] for buf in group] for group in bufs)
+        return views
 
     def gradients(
         self, params: Parameters, X: FloatArray, Y: FloatArray, cost: bool = True
@@ -107,6 +153,24 @@ class Workspace:
         """
         self._backprop(params, X, Y, scale=float(learning_rate), update=True, cost=False)
 
+    def _output_error(
+        self, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+    ) -> None:
+        """D = δ[L] = ∂ℓ/∂Z[L] (BP1), from a − y, for every loss and output activation."""
+        out_act, loss = self.arch.activations[-1], self.arch.loss
+        np.subtract(A, Y, out=D)
+        if loss == "categorical_cross_entropy":
+            np.multiply(A, Y.sum(axis=1, keepdims=True), out=D)
+            D -= Y
+        elif loss != "binary_cross_entropy":
+            if loss == "sum_of_squares":
+                D *= 2.0
+            if out_act == "softmax":
+                D -= (D * A).sum(axis=1, keepdims=True)
+                D *= A
+            else:
+                TIMES_PHI_PRIME[out_act](Z, A, T, D)
+
     def _backprop(
         self,
         params: Parameters,
@@ -116,59 +180,39 @@ class Workspace:
         update: bool,
         cost: bool,
     ) -> float:
-        arch, L, m = self.arch, self.arch.L, X.shape[0]
-        if m > self.batch:
-            raise ContractError(
-                f"X: expected at most {self.batch} rows (the workspace's batch); got {m}"
-            )
-        if m not in self._views:  # the first m rows of every buffer, made once per batch size
-            self._views[m] = tuple(
-                [buf[:m] for buf in bufs] for bufs in (self.A, self.Z, self.D, self.T)
-            )
-        A, Z, D, T = self._views[m]
+        m = X.shape[0]
+        A, Z, D, T, (ones,) = self._rows(m)
+        arch, W, b, dW, db = self.arch, params.W, params.b, self.dW, self.db
+        L, bias, phi, times_phi_prime = arch.L, arch.bias, self._phi, self._times_phi_prime
         A[0] = X
-        with np.errstate(over="ignore"):  # e^{-z} of the sigmoid: see _phi
+        with np.errstate(over="ignore"):  # e^{-z} of the sigmoid: see _sigmoid
             for l in range(1, L + 1):
-                np.matmul(A[l - 1], params.W[l - 1].T, out=Z[l])
-                if arch.bias != "off":
-                    Z[l] += params.b[l - 1]
-                self._phi(arch.activations[l - 1], Z[l], A[l])
+                np.matmul(A[l - 1], W[l - 1].T, out=Z[l])  # z = W a + b
+                if bias != "off":
+                    Z[l] += b[l - 1]
+                phi[l - 1](Z[l], A[l])
         total = 0.0
         if cost:  # the cost C, which a training step does not need
             total = float(losses(arch.loss, Z[L], A[L], Y).sum())
             total = total / m if arch.reduction == "mean" else total
-        out_act, loss = arch.activations[-1], arch.loss
-        np.subtract(A[L], Y, out=D[L])  # BP1, starting from a − y
-        if loss == "categorical_cross_entropy":
-            np.multiply(A[L], Y.sum(axis=1, keepdims=True), out=D[L])
-            D[L] -= Y
-        elif loss != "binary_cross_entropy":
-            if loss == "sum_of_squares":
-                D[L] *= 2.0
-            if out_act == "softmax":
-                D[L] -= (D[L] * A[L]).sum(axis=1, keepdims=True)
-                D[L] *= A[L]
-            else:
-                self._times_phi_prime(out_act, Z[L], A[L], T[L], D[L])
+        self._output_error(Z[L], A[L], Y, T[L], D[L])  # BP1
         if arch.reduction == "mean":
             scale /= m  # the 1/N of the mean
         if scale != 1.0:
             D[L] *= scale
         for l in range(L, 0, -1):
             if l > 1:  # Δ[l-1] from the weights before this step's update
-                np.matmul(D[l], params.W[l - 1], out=D[l - 1])  # BP2
-                self._times_phi_prime(
-                    arch.activations[l - 2], Z[l - 1], A[l - 1], T[l - 1], D[l - 1]
-                )
-            weight_gradient(D[l], A[l - 1], self.dW[l - 1])  # BP4
+                np.matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
+                times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
+            weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
             if update:
-                params.W[l - 1] -= self.dW[l - 1]
-            if arch.bias == "off":
-                self.db[l - 1].fill(0.0)
+                W[l - 1] -= dW[l - 1]
+            if bias == "off":
+                db[l - 1].fill(0.0)
             else:
-                np.matmul(self.ones[:m], D[l], out=self.db[l - 1])  # BP3: Σ_n Δ[l]
-                if update and arch.bias == "on":
-                    params.b[l - 1] -= self.db[l - 1]
+                np.matmul(ones, D[l], out=db[l - 1])  # BP3: Σ_n Δ[l]
+                if update and bias == "on":
+                    b[l - 1] -= db[l - 1]
         return total
 
     def gather(
