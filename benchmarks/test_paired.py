@@ -4,8 +4,8 @@ mini-batch of an MNIST epoch, the batched step over its floor and the per-sample
 the batched step. Each ratio is stored in the benchmark's extra_info with issue 4's or 5's
 target, and summarised.
 
-Beside each floor ratio stands the same ratio for benchmarks/numpy_bound.py, the fewest
-NumPy calls we found for that step: a target below the bound's ratio is out of reach of any
+Beside each ratio of the trainer's stands the same ratio for benchmarks/numpy_bound.py, the
+fewest NumPy calls we found for that step: a target the bound misses is out of reach of any
 NumPy step on the machine that measured it."""
 
 from __future__ import annotations
@@ -108,9 +108,39 @@ def _epoch_pairs(benchmark: Any) -> tuple[Any, ...]:
     return X, Y, batches[: 50 if benchmark.disabled else len(batches)]
 
 
-def _epoch_over_floor(batches: list[Any], step: Any) -> Any:
-    """A measurement: every mini-batch's step(rows) (gather + step) timed back to back with
-    the floor of one step; returns the ratio of the totals."""
+def _trainer(X: Any, Y: Any, batches: list[Any]) -> Any:
+    """The trainer's way with one mini-batch: gather the rows, then the workspace step."""
+    params = vectorized.init_parameters(ARCH, seed=0)
+    ws = Workspace(ARCH, 20)
+
+    def batched(rows: Any) -> None:
+        Xb, Yb = ws.gather(X, Y, rows)
+        ws.step(params, Xb, Yb, SEED004.learning_rate)
+
+    return batched
+
+
+def _bound(X: Any, Y: Any, batches: list[Any]) -> Any:
+    """The NumPy bound's way with one mini-batch (checked on the first one)."""
+    bound = checked_bound(X[batches[0]], Y[batches[0]], SEED004.learning_rate)
+    run = bound.step()
+
+    def batched(rows: Any) -> None:
+        bound.gather(X, Y, rows)
+        run()
+
+    return batched
+
+
+WAYS = {"batched": _trainer, "NumPy bound": _bound}
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_epoch_over_floor(benchmark: Any, way: str) -> None:
+    """Every mini-batch of one epoch (gather + step) timed back to back with the floor of
+    one step; the ratio of the totals."""
+    X, Y, batches = _epoch_pairs(benchmark)
+    batched = WAYS[way](X, Y, batches)
     base = floor(Config("784-40-10 N=20", ARCH, 20), "float64")
 
     def measure() -> float:
@@ -118,73 +148,39 @@ def _epoch_over_floor(batches: list[Any], step: Any) -> Any:
 
         spent, spent_floor = 0.0, 0.0
         for k, rows in enumerate(batches):
-            t_step, t_floor = time_pair(lambda r=rows: step(r), base, b_first=bool(k % 2))
+            t_step, t_floor = time_pair(lambda r=rows: batched(r), base, b_first=bool(k % 2))
             spent, spent_floor = spent + t_step, spent_floor + t_floor
         return spent / spent_floor
 
-    return measure
+    _store(benchmark, f"{way} epoch / its floor, MNIST 784-40-10 N=20 float64", measure, "<= 1.4")
 
 
-def test_epoch_over_floor(benchmark: Any) -> None:
-    """Every mini-batch of one epoch: the trainer's gather + step, against the floor."""
+@pytest.mark.parametrize("way", WAYS)
+def test_per_sample_over(benchmark: Any, way: str) -> None:
+    """Every mini-batch of one epoch done the per-sample way (benchmarks/test_epoch.py) and
+    the batched way, back to back; per-sample time over batched time."""
     X, Y, batches = _epoch_pairs(benchmark)
+    batched = WAYS[way](X, Y, batches)
     params = vectorized.init_parameters(ARCH, seed=0)
-    ws = Workspace(ARCH, 20)
-
-    def step(rows: Any) -> None:
-        Xb, Yb = ws.gather(X, Y, rows)
-        ws.step(params, Xb, Yb, SEED004.learning_rate)
-
-    _store(
-        benchmark,
-        "batched epoch / its floor, MNIST 784-40-10 N=20 float64",
-        _epoch_over_floor(batches, step),
-        "<= 1.4",
-    )
-
-
-def test_bound_epoch_over_floor(benchmark: Any) -> None:
-    """Every mini-batch of one epoch: the NumPy bound's gather + step, against the floor."""
-    X, Y, batches = _epoch_pairs(benchmark)
-    bound = checked_bound(X[batches[0]], Y[batches[0]], SEED004.learning_rate)
-    run = bound.step()
-
-    def step(rows: Any) -> None:
-        bound.gather(X, Y, rows)
-        run()
-
-    _store(
-        benchmark,
-        "NumPy bound epoch / its floor, MNIST 784-40-10 N=20 float64",
-        _epoch_over_floor(batches, step),
-        "<= 1.4",
-    )
-
-
-def test_per_sample_over_batched(benchmark: Any) -> None:
-    """Every mini-batch of one epoch, done both ways from the same parameters."""
-    X, Y, batches = _epoch_pairs(benchmark)
-    p_batched, p_single = (vectorized.init_parameters(ARCH, seed=0) for _ in range(2))
-    ws, ws1 = Workspace(ARCH, 20), Workspace(ARCH, 1)
+    ws1 = Workspace(ARCH, 1)
 
     def measure() -> float:
-        import time
+        from benchmarks.paired import time_pair
 
-        spent_batched, spent_single = 0.0, 0.0
-        for rows in batches:
-            t0 = time.perf_counter()
-            Xb, Yb = ws.gather(X, Y, rows)
-            ws.step(p_batched, Xb, Yb, SEED004.learning_rate)
-            t1 = time.perf_counter()
-            per_sample_epoch(ws1, p_single, X, Y, rows, 20, SEED004.learning_rate)
-            t2 = time.perf_counter()
-            spent_batched, spent_single = spent_batched + t1 - t0, spent_single + t2 - t1
+        spent_single, spent_batched = 0.0, 0.0
+        for k, rows in enumerate(batches):
+            t_single, t_batched = time_pair(
+                lambda r=rows: per_sample_epoch(ws1, params, X, Y, r, 20, SEED004.learning_rate),
+                lambda r=rows: batched(r),
+                b_first=bool(k % 2),
+            )
+            spent_single, spent_batched = spent_single + t_single, spent_batched + t_batched
         return spent_single / spent_batched
 
     _store(
         benchmark,
-        "per-sample epoch / batched epoch, MNIST 784-40-10 N=20 float64",
+        f"per-sample epoch / {way} epoch, MNIST 784-40-10 N=20 float64",
         measure,
         ">= 8",
     )
-    assert np.isfinite(p_single.W[0]).all()
+    assert np.isfinite(params.W[0]).all()
