@@ -101,26 +101,28 @@ def format_rows(rows: list[dict[str, Any]]) -> str:
     epochs = [r for r in rows if r["batched_epoch_float64_s"] is not None]
     out = []
     if steps:
+        w = max(len("configuration"), *(len(r["config"]) for r in steps))
         out.append(
-            f"{'configuration':<28} {'reference':>10} {'vectorized':>10} {'workspace':>10} {'ws f32':>10} "
+            f"{'configuration':<{w}} {'reference':>10} {'vectorized':>10} {'workspace':>10} {'ws f32':>10} "
             f"{'speedup':>9} {'step/floor':>10} {'f32 step/floor':>14} {'f32 gain':>8}"
         )
         for r in steps:
             out.append(
-                f"{r['config']:<28} {_t(r['reference_step_median_s']):>10} {_t(r['vectorized_step_median_s']):>10} "
+                f"{r['config']:<{w}} {_t(r['reference_step_median_s']):>10} {_t(r['vectorized_step_median_s']):>10} "
                 f"{_t(r['workspace_float64_step_median_s']):>10} {_t(r['workspace_float32_step_median_s']):>10} "
                 f"{_x(r['speedup_workspace_float64']):>9} {_x(r['step_over_floor_float64']):>10} "
                 f"{_x(r['step_over_floor_float32']):>14} {_x(r['float32_gain']):>8}"
             )
     if epochs:
+        w = max(len("MNIST epoch"), *(len(r["config"]) for r in epochs))
         out.append("")
         out.append(
-            f"{'MNIST epoch':<28} {'batched':>10} {'f32':>10} {'per-sample':>10} {'floor':>10} "
+            f"{'MNIST epoch':<{w}} {'batched':>10} {'f32':>10} {'per-sample':>10} {'floor':>10} "
             f"{'per-sample/batched':>18} {'epoch/floor':>11}"
         )
         for r in epochs:
             out.append(
-                f"{r['config']:<28} {_t(r['batched_epoch_float64_s']):>10} {_t(r['batched_epoch_float32_s']):>10} "
+                f"{r['config']:<{w}} {_t(r['batched_epoch_float64_s']):>10} {_t(r['batched_epoch_float32_s']):>10} "
                 f"{_t(r['per_sample_epoch_float64_s']):>10} {_t(r['epoch_floor_float64_s']):>10} "
                 f"{_x(r['per_sample_over_batched']):>18} {_x(r['epoch_over_floor_float64']):>11}"
             )
