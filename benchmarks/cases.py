@@ -12,9 +12,9 @@ import numpy as np
 
 import reference
 import vectorized
-from reference.examples import random_data
-from tests.checks import assert_close
-from tests.rounding import error_bound
+from backprop_data.examples import random_data
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import error_bound
 from vectorized.workspace import Workspace, weight_gradient
 
 
@@ -37,36 +37,36 @@ class Config:
 SIG2 = ("sigmoid", "sigmoid")
 SEED_CONFIGS = (
     Config(
-        "2-2-2 N=1 (seed 001)",
+        "2-2-2 N=1 (Mazur)",
         reference.Architecture((2, 2, 2), SIG2, "half_squared_error", "sum", "frozen"),
         1,
     ),
     Config(
-        "3-4-1 N=4 (seed 002)",
+        "3-4-1 N=4 (XOR)",
         reference.Architecture((3, 4, 1), SIG2, "sum_of_squares", "sum", "off"),
         4,
     ),
     Config(
-        "9-6-6-1 N=32 (seed 003)",
+        "9-6-6-1 N=32 (deep-bce)",
         reference.Architecture(
             (9, 6, 6, 1), ("relu", "relu", "sigmoid"), "binary_cross_entropy", "mean", "off"
         ),
         32,
     ),
     Config(
-        "784-40-10 N=1 (seed 004)",
+        "784-40-10 N=1 (MNIST small)",
         reference.Architecture((784, 40, 10), SIG2, "half_squared_error"),
         1,
         20,
     ),
     Config(
-        "784-40-10 N=20 (seed 004)",
+        "784-40-10 N=20 (MNIST small)",
         reference.Architecture((784, 40, 10), SIG2, "half_squared_error"),
         20,
         3,
     ),
     Config(
-        "784-40-10 N=128 (seed 004)",
+        "784-40-10 N=128 (MNIST small)",
         reference.Architecture((784, 40, 10), SIG2, "half_squared_error"),
         128,
         1,

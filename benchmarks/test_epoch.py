@@ -1,5 +1,5 @@
-"""One epoch of seed 004's configuration on MNIST: batched (float64, float32), per-sample
-(seed 004's accumulate-then-update, looping over the samples of each mini-batch), and the
+"""One epoch of the small MNIST configuration on MNIST: batched (float64, float32), per-sample
+(the accumulate-then-update of "A small and simple neural network in Python", looping over the samples of each mini-batch), and the
 epoch's floor (the same matrix products alone)."""
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import pytest
 
 import reference
 import vectorized
+from backprop_data.mnist import CONFIGS, load_mnist, one_hot
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import Config, floor
-from tests.checks import assert_close
 from tests.mnist_data import real_mnist_dir
-from tests.rounding import one_step_bound
 from vectorized.arrays import FloatArray, Parameters
-from vectorized.mnist import CONFIGS, load_mnist, one_hot
-from vectorized.sgd import epoch_orders, run_epoch
+from vectorized.training import epoch_orders, run_epoch
 from vectorized.workspace import Workspace
 
-SEED004 = CONFIGS["seed004"]
-GROUP = "MNIST epoch, 784-40-10 N=20 (seed 004)"
+SMALL = CONFIGS["small"]
+GROUP = "MNIST epoch, 784-40-10 N=20 (MNIST small)"
 
 
 @cache
@@ -74,13 +74,13 @@ def _smoke(benchmark: Any, order: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_batched_epoch(benchmark: Any, dtype: str) -> None:
     X, Y, order = mnist(dtype)
-    params = vectorized.init_parameters(SEED004.arch, seed=0, dtype=dtype)
-    ws = Workspace(SEED004.arch, SEED004.batch_size, dtype)
+    params = vectorized.init_parameters(SMALL.arch, seed=0, dtype=dtype)
+    ws = Workspace(SMALL.arch, SMALL.batch_size, dtype)
     _tag(benchmark, f"batched-{dtype}")
     order = _smoke(benchmark, order)
     benchmark.pedantic(
         run_epoch,
-        (ws, params, X, Y, order, SEED004.batch_size, SEED004.learning_rate),
+        (ws, params, X, Y, order, SMALL.batch_size, SMALL.learning_rate),
         rounds=3,
         iterations=1,
     )
@@ -90,36 +90,36 @@ def test_per_sample_epoch(benchmark: Any) -> None:
     X, Y, order = mnist("float64")
     # The per-sample way does the same maths: one batch of it equals the reference's step
     # within the rounding bound, as the batched step does.
-    start = reference.init_parameters(SEED004.arch, seed=0)
+    start = reference.init_parameters(SMALL.arch, seed=0)
     rows = order[:20]
     eW, eb = one_step_bound(
-        SEED004.arch, start, X[rows].tolist(), Y[rows].tolist(), SEED004.learning_rate
+        SMALL.arch, start, X[rows].tolist(), Y[rows].tolist(), SMALL.learning_rate
     )
     want = reference.sgd_step(
-        SEED004.arch, start, X[rows].tolist(), Y[rows].tolist(), SEED004.learning_rate
+        SMALL.arch, start, X[rows].tolist(), Y[rows].tolist(), SMALL.learning_rate
     )
     for way, ws in (
-        (per_sample_epoch, Workspace(SEED004.arch, 1)),
-        (run_epoch, Workspace(SEED004.arch, 20)),
+        (per_sample_epoch, Workspace(SMALL.arch, 1)),
+        (run_epoch, Workspace(SMALL.arch, 20)),
     ):
         p = vectorized.to_arrays(start)
-        way(ws, p, X, Y, rows, 20, SEED004.learning_rate)
+        way(ws, p, X, Y, rows, 20, SMALL.learning_rate)
         got = vectorized.to_lists(p)
         assert_close(f"{way.__name__} W", got.W, want.W, eW, "float64")
         assert_close(f"{way.__name__} b", got.b, want.b, eb, "float64")
-    params = vectorized.init_parameters(SEED004.arch, seed=0)
+    params = vectorized.init_parameters(SMALL.arch, seed=0)
     _tag(benchmark, "per-sample-float64")
     order = _smoke(benchmark, order)
     benchmark.pedantic(
         per_sample_epoch,
         (
-            Workspace(SEED004.arch, 1),
+            Workspace(SMALL.arch, 1),
             params,
             X,
             Y,
             order,
-            SEED004.batch_size,
-            SEED004.learning_rate,
+            SMALL.batch_size,
+            SMALL.learning_rate,
         ),
         rounds=1,
         iterations=1,
@@ -129,8 +129,8 @@ def test_per_sample_epoch(benchmark: Any) -> None:
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_epoch_floor(benchmark: Any, dtype: str) -> None:
     """3000 times the matrix products of one step (batch 20): the epoch's floor."""
-    step = floor(Config(GROUP, SEED004.arch, SEED004.batch_size), dtype)
-    steps = 60000 // SEED004.batch_size // (20 if benchmark.disabled else 1)
+    step = floor(Config(GROUP, SMALL.arch, SMALL.batch_size), dtype)
+    steps = 60000 // SMALL.batch_size // (20 if benchmark.disabled else 1)
 
     def epoch() -> None:
         for _ in range(steps):

@@ -17,14 +17,14 @@ import pytest
 
 import reference
 import vectorized
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import Config, arrays, floor
 from benchmarks.numpy_bound import BoundStep
-from benchmarks.test_epoch import SEED004, mnist, per_sample_epoch
-from tests.checks import assert_close
-from tests.rounding import one_step_bound
+from benchmarks.test_epoch import SMALL, mnist, per_sample_epoch
 from vectorized.workspace import Workspace
 
-ARCH = SEED004.arch
+ARCH = SMALL.arch
 TARGETS = {1: "<= 1.5", 20: "<= 1.4", 128: "<= 1.3"}  # issue 4: step / floor, float64
 
 
@@ -115,14 +115,14 @@ def _trainer(X: Any, Y: Any, batches: list[Any]) -> Any:
 
     def batched(rows: Any) -> None:
         Xb, Yb = ws.gather(X, Y, rows)
-        ws.step(params, Xb, Yb, SEED004.learning_rate)
+        ws.step(params, Xb, Yb, SMALL.learning_rate)
 
     return batched
 
 
 def _bound(X: Any, Y: Any, batches: list[Any]) -> Any:
     """The NumPy bound's way with one mini-batch (checked on the first one)."""
-    bound = checked_bound(X[batches[0]], Y[batches[0]], SEED004.learning_rate)
+    bound = checked_bound(X[batches[0]], Y[batches[0]], SMALL.learning_rate)
     run = bound.step()
 
     def batched(rows: Any) -> None:
@@ -170,7 +170,7 @@ def test_per_sample_over(benchmark: Any, way: str) -> None:
         spent_single, spent_batched = 0.0, 0.0
         for k, rows in enumerate(batches):
             t_single, t_batched = time_pair(
-                lambda r=rows: per_sample_epoch(ws1, params, X, Y, r, 20, SEED004.learning_rate),
+                lambda r=rows: per_sample_epoch(ws1, params, X, Y, r, 20, SMALL.learning_rate),
                 lambda r=rows: batched(r),
                 b_first=bool(k % 2),
             )

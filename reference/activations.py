@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reference.contract import ContractError
 
 
 def sigmoid(z: float) -> float:
     """σ(z) = 1 / (1 + e^{-z}), evaluated through e^{-|z|} so that no finite z overflows."""
     e = math.exp(-abs(z))
     return 1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)
-
-
-def phi(name: str, z: float) -> float:
-    """a[l][j] = φ_l(z[l][j]) for an element-wise activation."""
-    if name == "sigmoid":
-        return sigmoid(z)
-    if name == "tanh":
-        return math.tanh(z)
-    if name == "relu":
-        return z if z > 0.0 else 0.0
-    return z  # identity
-
-
-def phi_prime(name: str, z: float, a: float) -> float:
-    """φ_l'(z[l][j]), written with a = φ_l(z) where that is the usual form; ReLU'(0) = 0."""
-    if name == "sigmoid":
-        return a * (1.0 - a)
-    if name == "tanh":
-        return 1.0 - a * a
-    if name == "relu":
-        return 1.0 if z > 0.0 else 0.0
-    return 1.0  # identity
 
 
 def softmax(z: list[float]) -> list[float]:
@@ -41,6 +23,56 @@ def softmax(z: list[float]) -> list[float]:
     for e_j in e:
         total += e_j
     return [e_j / total for e_j in e]
+
+
+def _each(f: Callable[[float], float]) -> Callable[[list[float]], list[float]]:
+    """An element-wise φ applied node by node: a[l][j] = φ(z[l][j])."""
+    return lambda z: [f(z_j) for z_j in z]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """φ_l on a layer's z[l], and φ_l'(z, a) node by node (None: softmax, whose Jacobian
+    is not diagonal and which BP1 handles on the output layer)."""
+
+    phi: Callable[[list[float]], list[float]]
+    phi_prime: Callable[[float, float], float] | None
+
+
+# One entry per activation name of the contract; φ' is written with a = φ(z) where that is
+# the usual form, and ReLU'(0) = 0.
+TABLE = {
+    "identity": Activation(_each(lambda z: z), lambda z, a: 1.0),
+    "sigmoid": Activation(_each(sigmoid), lambda z, a: a * (1.0 - a)),
+    "tanh": Activation(_each(math.tanh), lambda z, a: 1.0 - a * a),
+    "relu": Activation(
+        _each(lambda z: z if z > 0.0 else 0.0), lambda z, a: 1.0 if z > 0.0 else 0.0
+    ),
+    "softmax": Activation(softmax, None),
+}
+
+
+def activation(name: str) -> Activation:
+    """The table's entry for ``name``; an unknown name is an error, never a default."""
+    try:
+        return TABLE[name]
+    except KeyError:
+        raise ContractError(
+            f"activation: expected one of {', '.join(TABLE)}; got {name!r}"
+        ) from None
+
+
+def phi(name: str, z: list[float]) -> list[float]:
+    """a[l] = φ_l(z[l]) for one layer."""
+    return activation(name).phi(z)
+
+
+def phi_prime(name: str, z: float, a: float) -> float:
+    """φ_l'(z[l][j]) for an element-wise activation."""
+    prime = activation(name).phi_prime
+    if prime is None:
+        raise ContractError(f"activation {name}: φ' is not element-wise (output layer only)")
+    return prime(z, a)
 
 
 def log_sum_exp(z: list[float]) -> float:

@@ -1,6 +1,6 @@
 """The plain-data contract both implementations share: architecture, parameters, gradients.
 
-Notation (DESIGN.md): layers l = 1..L, a[0] = x, W[l] has shape (n_l, n_{l-1}) and row j
+Notation (docs/notation.md): layers l = 1..L, a[0] = x, W[l] has shape (n_l, n_{l-1}) and row j
 holds the weights *into* node j.  Python lists count from 0, so layer l's matrix is stored
 at ``params.W[l - 1]`` and its biases at ``params.b[l - 1]``.
 """
@@ -8,7 +8,9 @@ at ``params.W[l - 1]`` and its biases at ``params.b[l - 1]``.
 from __future__ import annotations
 
 import math
+import numbers
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softmax")
@@ -26,6 +28,10 @@ Matrix = list[list[float]]
 
 class ContractError(ValueError):
     """Raised at the public boundary when an input does not fit the contract."""
+
+
+class DivergenceError(ArithmeticError):
+    """Raised by a trainer when a step's cost or gradient is not finite; the step is not taken."""
 
 
 def _choice(what: str, given: object, allowed: tuple[str, ...]) -> str:
@@ -49,6 +55,12 @@ class Architecture:
     bias: str = "on"
 
     def __post_init__(self) -> None:
+        if isinstance(self.sizes, (str, bytes)) or not isinstance(self.sizes, Iterable):
+            raise ContractError(f"sizes: expected a sequence of whole numbers; got {self.sizes!r}")
+        if isinstance(self.activations, (str, bytes)) or not isinstance(self.activations, Iterable):
+            raise ContractError(
+                f"activations: expected a sequence of names; got {self.activations!r}"
+            )
         sizes = tuple(self.sizes)
         activations = tuple(self.activations)
         object.__setattr__(self, "sizes", sizes)
@@ -58,10 +70,12 @@ class Architecture:
                 f"sizes: expected at least two layers (input and output); got {list(sizes)}"
             )
         for k, n in enumerate(sizes):
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
                 raise ContractError(
                     f"sizes: expected whole numbers >= 1; got {n!r} at position {k}"
                 )
+        sizes = tuple(int(n) for n in sizes)
+        object.__setattr__(self, "sizes", sizes)
         if len(activations) != len(sizes) - 1:
             raise ContractError(
                 f"activations: expected one per layer after the input "
@@ -120,7 +134,10 @@ class Gradients:
 
 def init_parameters(arch: Architecture, seed: int, scale: float = 1.0) -> Parameters:
     """W[l][j][i] ~ N(0, scale²/n_{l-1}), b[l][j] = 0, drawn from ``random.Random(seed)``."""
-    rng = random.Random(seed)
+    if not isinstance(arch, Architecture):
+        raise ContractError(f"arch: expected reference.Architecture; got {type(arch).__name__}")
+    rng = random.Random(check_whole("seed", seed, minimum=0))
+    scale = check_positive("scale", scale)
     W: list[Matrix] = []
     b: list[list[float]] = []
     for l in range(1, arch.L + 1):
@@ -131,14 +148,29 @@ def init_parameters(arch: Architecture, seed: int, scale: float = 1.0) -> Parame
     return Parameters(W, b)
 
 
-def check_learning_rate(learning_rate: float) -> float:
+def check_whole(what: str, value: object, minimum: int = 1) -> int:
+    """A whole number >= ``minimum`` (NumPy integers too; booleans and strings refused)."""
+    if (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and int(value) >= minimum
+    ):
+        return int(value)
+    raise ContractError(f"{what}: expected a whole number >= {minimum}; got {value!r}")
+
+
+def check_positive(what: str, value: object) -> float:
+    """A positive finite real number (NumPy scalars too; booleans and strings refused)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        v = float(value)
+        if math.isfinite(v) and v > 0:
+            return v
+    raise ContractError(f"{what}: expected a positive finite number; got {value!r}")
+
+
+def check_learning_rate(learning_rate: object) -> float:
     """Learning rate η: a positive finite number."""
-    ok = isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
-    if not ok or not math.isfinite(learning_rate) or learning_rate <= 0:
-        raise ContractError(
-            f"learning_rate: expected a positive finite number; got {learning_rate!r}"
-        )
-    return float(learning_rate)
+    return check_positive("learning_rate", learning_rate)
 
 
 def check_target_range(arch: Architecture, low: float, high: float) -> None:

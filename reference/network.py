@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference.activations import phi, phi_prime, softmax
+from reference.activations import phi, phi_prime
 from reference.contract import (
     Architecture,
     Gradients,
@@ -34,7 +34,7 @@ def forward_pass(
                 z_lj += W_j[i] * a_prev[i]
             z_l.append(z_lj)
         name = arch.activations[l - 1]
-        a_l = softmax(z_l) if name == "softmax" else [phi(name, z_lj) for z_lj in z_l]
+        a_l = phi(name, z_l)
         z.append(z_l)
         a.append(a_l)
     return z, a

@@ -50,7 +50,7 @@ def trace(
     L, N = arch.L, len(X)
     out: list[str] = [
         f"One gradient-descent step of {arch.describe()}, η = {num(learning_rate)}, N = {N}",
-        "(notation of DESIGN.md; layer l's W is params.W[l-1]; 9 significant digits)",
+        "(notation of docs/notation.md; layer l's W is params.W[l-1]; 9 significant digits)",
     ]
     for n in range(min(N, max_samples)):
         x, y = X[n], Y[n]

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
-from reference.contract import Architecture, Parameters, check_learning_rate
+from reference.contract import (
+    Architecture,
+    DivergenceError,
+    Gradients,
+    Parameters,
+    check_learning_rate,
+    check_whole,
+)
 from reference.network import apply_update, backward
+from reference.validation import check_data, check_parameters
 
 
 def batches(order: Sequence[int], batch_size: int) -> list[list[int]]:
     """Consecutive slices of ``order`` of ``batch_size`` samples (the last may be shorter)."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size: expected a whole number >= 1; got {batch_size}")
+    batch_size = check_whole("batch_size", batch_size)
     return [list(order[k : k + batch_size]) for k in range(0, len(order), batch_size)]
 
 
@@ -33,13 +41,28 @@ def train(
     batch before that step's update.
     """
     eta = check_learning_rate(learning_rate)
+    steps = check_whole("steps", steps)
+    check_parameters(arch, params)
+    X, Y = check_data(arch, X, Y)
     plan = batches(range(len(X)) if order is None else order, batch_size or len(X))
     costs: list[float] = []
     for step in range(steps):
         rows = plan[step % len(plan)]
         grads = backward(arch, params, [X[n] for n in rows], [Y[n] for n in rows])
+        if not _finite(grads):
+            raise DivergenceError(
+                f"training diverged at step {step}: cost {grads.cost}; the parameters are "
+                f"those before this step; lower the learning rate (η = {eta:g})"
+            )
         params = apply_update(arch, params, grads, eta)
         costs.append(grads.cost)
         if on_step is not None:
             on_step(step, grads.cost)
     return params, costs
+
+
+def _finite(grads: Gradients) -> bool:
+    """The cost and every gradient are finite numbers."""
+    values = [grads.cost, *(g for W_l in grads.W for row in W_l for g in row)]
+    values += [g for b_l in grads.b for g in b_l]
+    return all(math.isfinite(v) for v in values)

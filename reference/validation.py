@@ -3,33 +3,46 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import numbers
+from collections.abc import Collection
 
 from reference.contract import Architecture, ContractError, Parameters, check_target_range
 
 
+def _items(value: object) -> list[object] | None:
+    """The items of a list, tuple or array-like (anything sized and iterable but text)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Collection):
+        return None
+    return list(value)
+
+
 def _row(what: str, row: object, width: int) -> list[float]:
-    if not isinstance(row, Sequence) or isinstance(row, str):
+    items = _items(row)
+    if items is None:
         raise ContractError(f"{what}: expected a sequence of {width} numbers; got {row!r}")
-    if len(row) != width:
-        raise ContractError(f"{what}: expected {width} numbers; got {len(row)}")
+    if len(items) != width:
+        raise ContractError(f"{what}: expected {width} numbers; got {len(items)}")
     out = []
-    for v in row:
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
+    for v in items:
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
             raise ContractError(f"{what}: expected numbers; got {v!r}")
-        if not math.isfinite(v):
+        f = float(v)
+        if not math.isfinite(f):
             raise ContractError(f"{what}: expected finite numbers; got {v!r}")
-        out.append(float(v))
+        out.append(f)
     return out
 
 
 def check_batch(what: str, rows: object, width: int) -> list[list[float]]:
     """A batch: N >= 1 rows of ``width`` finite numbers (shape (N, width))."""
-    if not isinstance(rows, Sequence) or isinstance(rows, str) or len(rows) == 0:
+    items = _items(rows)
+    if items is None:
         raise ContractError(
-            f"{what}: expected a non-empty batch of rows, shape (N, {width}); got {rows!r}"
+            f"{what}: expected a batch of rows, shape (N, {width}); got {type(rows).__name__}"
         )
-    return [_row(f"{what} row {n}", r, width) for n, r in enumerate(rows)]
+    if not items:
+        raise ContractError(f"{what}: expected at least one row, shape (N, {width}); got none")
+    return [_row(f"{what} row {n}", r, width) for n, r in enumerate(items)]
 
 
 def check_data(
@@ -59,10 +72,11 @@ def check_parameters(arch: Architecture, params: Parameters) -> None:
     for l in range(1, arch.L + 1):
         n_prev, n_l = arch.sizes[l - 1], arch.sizes[l]
         W_l = params.W[l - 1]
-        if not isinstance(W_l, Sequence) or len(W_l) != n_l:
-            got = len(W_l) if isinstance(W_l, Sequence) else type(W_l).__name__
-            raise ContractError(f"W[{l}]: expected shape ({n_l}, {n_prev}); got {got} rows")
-        for j, row in enumerate(W_l):
+        rows = _items(W_l)
+        if rows is None or len(rows) != n_l:
+            got = type(W_l).__name__ if rows is None else f"{len(rows)} rows"
+            raise ContractError(f"W[{l}]: expected shape ({n_l}, {n_prev}); got {got}")
+        for j, row in enumerate(rows):
             _row(f"W[{l}] row {j} (shape ({n_l}, {n_prev}))", row, n_prev)
         b_l = _row(f"b[{l}] (length {n_l})", params.b[l - 1], n_l)
         if arch.bias == "off" and any(v != 0.0 for v in b_l):

@@ -7,7 +7,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from tests.implementations import BUILT_IN, Implementation, load
+from backprop_verify.adapters import BUILT_IN, Implementation, load
 
 # Local runs: a quick profile.  Under CI=true, hypothesis' built-in "ci" profile
 # (derandomized, no deadline, 100 examples per property) is loaded instead.

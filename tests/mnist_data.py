@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from vectorized.idx import write_idx
-from vectorized.mnist import ENV, FILES
-
-ROOT = Path(__file__).resolve().parents[1]
+from backprop_cli.progress import Progress
+from backprop_data.idx import IdxError, write_idx
+from backprop_data.mnist import ensure
 
 
 def real_mnist_dir() -> Path:
-    """$BACKPROP_MNIST_DIR, else ../shared/data/mnist beside the repository.
+    """The real MNIST files by the product's one lookup ($BACKPROP_MNIST_DIR, else the user
+    cache), fetched there with the verified download when missing.
 
-    The files lie there on every developer's machine and in CI, so a test that needs them
-    fails when they are missing: it never skips, and so never passes without the real data.
+    A test that needs them fails, in one line naming both remedies, only when they are
+    missing and the download fails: it never skips, and so never passes without real data.
     """
-    where = Path(os.environ.get(ENV) or ROOT.parent / "shared" / "data" / "mnist")
-    if not all((where / f"{stem}.gz").is_file() for stem, _, _ in FILES.values()):
-        message = (
-            f"MNIST files not found in {where}: set {ENV} or run python -m vectorized download"
-        )
-        pytest.fail(message)
-    return where
+    bar = Progress(1, "MNIST download", after=0.5)
+    try:
+        return ensure(on_progress=bar.follow)
+    except IdxError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    finally:
+        bar.close()
 
 
 def fake_mnist(

@@ -6,10 +6,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import reference
-from tests.checks import assert_close
-from tests.implementations import Implementation
-from tests.rounding import error_bound, step_bound
-from tests.strategies import Case, cases
+from backprop_verify.adapters import Implementation
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import error_bound, step_bound
+from backprop_verify.strategies import Case, cases
 
 ETAS = (1e-3, 0.1, 1.0)
 # Several steps are compared only while the reference trajectory stays where float32 can

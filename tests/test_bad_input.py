@@ -127,7 +127,7 @@ CASES: list[tuple[str, Callable[[Any], tuple[Any, ...]], str]] = [
     (
         "empty batch",
         lambda I: (I.params(GOOD_W, GOOD_B), [], []),
-        r"X: expected .*(non-empty batch|N >= 1)",
+        r"X: expected (at least one row|shape \(N, 2\) with N >= 1)",
     ),
     (
         "NaN in X",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from reference.__main__ import main as reference_main
-from vectorized.cli import main as vectorized_main
+from backprop_cli.reference_cli import main as reference_main
+from backprop_cli.vectorized_cli import main as vectorized_main
 
 MAINS = {"reference": reference_main, "vectorized": vectorized_main}
 
@@ -24,7 +26,8 @@ def test_train_prints_the_falling_cost_and_final_outputs(
         float(line.split()[-1]) for line in out.splitlines() if line.strip().startswith("step")
     ]
     assert len(costs) == 10 and costs[-1] < costs[0]
-    assert "final outputs:" in out and out.count("->") == 4
+    assert "final outputs" in out
+    assert sum(line.startswith("  [") and ", target [" in line for line in out.splitlines()) == 4
 
 
 @pytest.mark.parametrize("side", MAINS)
@@ -37,7 +40,7 @@ def test_trace_of_any_small_architecture(side: str, capsys: pytest.CaptureFixtur
         "relu,softmax",
         "--loss",
         "categorical_cross_entropy",
-        "--batch",
+        "--samples",
         "3",
     ]
     assert MAINS[side](argv) == 0
@@ -47,7 +50,9 @@ def test_trace_of_any_small_architecture(side: str, capsys: pytest.CaptureFixtur
 
 
 def test_trace_limits_output_for_large_networks(capsys: pytest.CaptureFixture[str]) -> None:
-    assert reference_main(["trace", "--sizes", "30,20,10", "--max-nodes", "3", "--batch", "5"]) == 0
+    assert (
+        reference_main(["trace", "--sizes", "30,20,10", "--max-nodes", "3", "--samples", "5"]) == 0
+    )
     out = capsys.readouterr().out
     assert "… 17 more nodes in layer 1" in out and "… 3 more samples" in out
     assert len(out.splitlines()) < 150
@@ -65,22 +70,9 @@ def test_vectorized_trace_matches_the_node_by_node_numbers(
 
 
 def test_plot_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("matplotlib", reason="the plot extra is installed in CI")
     target = tmp_path / "xor.png"
     assert vectorized_main(["train", "xor", "--plot", str(target)]) == 0
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_reference_plot_points_to_the_vectorized_command(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert reference_main(["train", "xor", "--plot", "x.png"]) == 2
-    err = capsys.readouterr().err
-    assert (
-        err.startswith("error: --plot: the oracle imports only the standard library")
-        and err.count("\n") == 1
-    )
-    assert "python -m vectorized train xor --plot x.png" in err
 
 
 def test_plot_without_matplotlib_says_which_extra(
@@ -95,54 +87,199 @@ def test_plot_without_matplotlib_says_which_extra(
     assert not (tmp_path / "x.png").exists()
 
 
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (
-            ["train", "nope"],
-            "error: example: expected one of mazur, xor, two-hidden, deep-bce; got 'nope'",
-        ),
-        (
-            ["trace", "--sizes", "2,x"],
-            "error: argument --sizes: expected whole numbers separated by commas",
-        ),
-        (
-            ["train", "--sizes", "2,2", "--loss", "categorical_cross_entropy"],
-            "error: loss categorical_cross_entropy: expected a softmax output layer; got 'sigmoid'",
-        ),
-        (
-            ["train", "--sizes", "2,0,1"],
-            "error: sizes: expected whole numbers >= 1; got 0 at position 1",
-        ),
-        (
-            ["train"],
-            "error: expected an example (mazur, xor, two-hidden, deep-bce) or --sizes; got neither",
-        ),
-        (["train", "xor", "--sizes", "2,1"], "error: give an example name or --sizes, not both"),
-        (["train", "xor", "--steps", "0"], "error: --steps: expected a whole number >= 1; got 0"),
-        (
-            ["train", "xor", "--lr", "-1"],
-            "error: learning_rate: expected a positive finite number; got -1.0",
-        ),
-    ],
-)
+# Bad input of either command line: exit status 2 and exactly this one line on stderr,
+# before any work starts.
+BOTH = [
+    (
+        ["train", "nope"],
+        "error: example: expected one of mazur, xor, two-hidden, deep-bce; got 'nope'",
+    ),
+    (
+        ["trace", "--sizes", "2,x"],
+        "error: argument --sizes: expected whole numbers separated by commas, like 2,3,1; got '2,x'",
+    ),
+    (
+        ["train", "--sizes", "2,2", "--loss", "categorical_cross_entropy"],
+        "error: loss categorical_cross_entropy: expected a softmax output layer; got 'sigmoid'",
+    ),
+    (
+        ["train", "--sizes", "2,0,1"],
+        "error: sizes: expected whole numbers >= 1; got 0 at position 1",
+    ),
+    (
+        ["train"],
+        "error: expected an example (mazur, xor, two-hidden, deep-bce) or --sizes; got neither",
+    ),
+    (
+        ["train", "xor", "--sizes", "2,1"],
+        "error: --sizes: describe a network of your own, so they go with --sizes, not with the example 'xor'",
+    ),
+    (
+        ["trace", "mazur", "--samples", "3"],
+        "error: --samples: describe a network of your own, so they go with --sizes, not with the example 'mazur'",
+    ),
+    (
+        ["train", "mazur", "--seed", "3"],
+        "error: --seed: the example 'mazur' starts from published numbers, so a seed changes nothing; it applies to xor, two-hidden, deep-bce and --sizes",
+    ),
+    (
+        ["train", "xor", "--steps", "0"],
+        "error: argument --steps: expected a whole number >= 1; got '0'",
+    ),
+    (
+        ["train", "xor", "--lr", "-1"],
+        "error: argument --lr: expected a positive finite number; got '-1'",
+    ),
+    (
+        ["trace", "xor", "--lr", "inf"],
+        "error: argument --lr: expected a positive finite number; got 'inf'",
+    ),
+    (
+        ["trace", "xor", "--lr", "nan"],
+        "error: argument --lr: expected a positive finite number; got 'nan'",
+    ),
+    (
+        ["trace", "xor", "--lr", "0"],
+        "error: argument --lr: expected a positive finite number; got '0'",
+    ),
+    (
+        ["trace", "xor", "--max-nodes", "0"],
+        "error: argument --max-nodes: expected a whole number >= 1; got '0'",
+    ),
+    (["trace", "xor", "--steps", "3"], "error: unrecognized arguments: --steps 3"),
+    (["train", "xor", "--epochs", "7"], "error: unrecognized arguments: --epochs 7"),
+    (["train", "xor", "--batch", "0"], "error: unrecognized arguments: --batch 0"),
+    (
+        ["train", "--sizes", "2,2", "--seed", "-1"],
+        "error: argument --seed: expected a whole number >= 0; got '-1'",
+    ),
+    (
+        ["trace", "--sizes", "100000,100000"],
+        "error: --sizes: 100000-100000 has 10,000,100,000 parameters, about 1192.",
+    ),
+    (
+        ["train", "--sizes", "2,2", "--activations", "relu,"],
+        "error: activations: expected one per layer after the input (1); got 2",
+    ),
+    (
+        ["train", "--sizes", "2,2", "--activations", "swish"],
+        "error: activation of layer 1: expected one of identity, sigmoid, tanh, relu, softmax; got 'swish'",
+    ),
+]
+# Options only the vectorized command line has.
+VECTORIZED = [
+    (
+        ["train", "xor", "--plot", "x.xyz"],
+        "error: --plot: expected a file name ending in .png or .svg or .pdf; got 'x.xyz'",
+    ),
+    (
+        ["train", "xor", "--plot", "/no/such/folder/x.png"],
+        "error: --plot: the folder '/no/such/folder' of '/no/such/folder/x.png' does not exist",
+    ),
+    (
+        ["mnist", "--save", "/no/such/folder/net.npz"],
+        "error: --save: the folder '/no/such/folder' of '/no/such/folder/net.npz' does not exist",
+    ),
+    (
+        ["mnist", "--save", "net.pkl"],
+        "error: --save: expected a file name ending in .npz; got 'net.pkl'",
+    ),
+    (["mnist", "--batch", "0"], "error: argument --batch: expected a whole number >= 1; got '0'"),
+    (["mnist", "--sizes", "2,2"], "error: unrecognized arguments: --sizes 2,2"),
+    (["mnist", "--steps", "2"], "error: unrecognized arguments: --steps 2"),
+    (
+        ["mnist", "--config", "seed"],
+        "error: argument --config: invalid choice: 'seed' (choose from 'small', 'softmax')",
+    ),
+    (
+        ["download", "--mirror", "not-a-url"],
+        "error: --mirror: expected an http, https or file URL like",
+    ),
+    (
+        ["speedup", "--budget", "0"],
+        "error: argument --budget: expected a positive finite number; got '0'",
+    ),
+    (
+        ["speedup", "--budget", "nan"],
+        "error: argument --budget: expected a positive finite number; got 'nan'",
+    ),
+    (
+        ["speedup", "--widths", "0,8"],
+        "error: argument --widths: expected whole numbers >= 1; got '0,8'",
+    ),
+    (["train", "xor", "--config", "softmax"], "error: unrecognized arguments: --config softmax"),
+    (["train", "xor", "--dtype", "float32"], "error: unrecognized arguments: --dtype float32"),
+]
+
+
+def _status_and_error(
+    main: Any, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    try:
+        status = main(argv)
+    except SystemExit as exc:  # argparse's own refusals
+        status = int(exc.code or 0)
+    out = capsys.readouterr()
+    assert out.out == ""  # no work started
+    return status, out.err
+
+
+@pytest.mark.parametrize(("argv", "message"), BOTH, ids=[" ".join(a) for a, _ in BOTH])
 @pytest.mark.parametrize("side", MAINS)
 def test_bad_input_is_one_line_and_status_2(
     side: str, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) if argv[1:2] == ["--sizes"] and "x" in argv[-1] else _NoExit():
-        status = MAINS[side](argv)
-        assert status == 2
+    status, err = _status_and_error(MAINS[side], argv, capsys)
+    assert status == 2 and err.startswith(message) and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(("argv", "message"), VECTORIZED, ids=[" ".join(a) for a, _ in VECTORIZED])
+def test_bad_vectorized_options_are_refused_before_work(
+    argv: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BACKPROP_MNIST_DIR", str(tmp_path / "nothing-here"))
+    status, err = _status_and_error(vectorized_main, argv, capsys)
+    assert status == 2 and err.startswith(message) and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []  # nothing written, nothing downloaded
+
+
+def test_a_diverging_run_stops_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    for main in MAINS.values():
+        status = main(
+            ["train", "--sizes", "2,3,1", "--activations", "identity,identity", "--lr", "1e200"]
+        )
+        out = capsys.readouterr()
+        assert status == 2 and "cost nan" not in out.out
+        assert out.err.startswith("error: training diverged at step ") and out.err.count("\n") == 1
+        assert "lower the learning rate (η = 1e+200)" in out.err
+
+
+def test_ctrl_c_is_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("backprop_cli.vectorized_cli.train", interrupted)
+    assert vectorized_main(["train", "xor"]) == 130
     err = capsys.readouterr().err
-    assert err.startswith(message) and err.count("\n") == 1
+    assert err.startswith("interrupted") and err.count("\n") == 1
 
 
-class _NoExit:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return False
+def test_output_that_cannot_encode_the_symbols_still_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reference", "trace", "mazur"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+        check=False,
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert b"\\u03b4[2][0]" in done.stdout  # δ written as an escape, the numbers intact
 
 
 @pytest.mark.parametrize("package", ["reference", "vectorized"])

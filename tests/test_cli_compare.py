@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vectorized.cli import main
-from vectorized.compare import NETWORKS
+from backprop_cli.compare import NETWORKS
+from backprop_cli.vectorized_cli import main
 
 
 def test_compare_prints_a_row_per_network(capsys: pytest.CaptureFixture[str]) -> None:

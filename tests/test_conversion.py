@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import reference
 import vectorized
-from tests.strategies import Case, cases
+from backprop_verify.strategies import Case, cases
 
 
 @given(case=cases())

@@ -11,9 +11,9 @@ from typing import ClassVar
 
 import pytest
 
-from vectorized.cli import main
-from vectorized.idx import IdxError
-from vectorized.mnist import download
+from backprop_cli.vectorized_cli import main
+from backprop_data.idx import IdxError
+from backprop_data.mnist import download
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -11,15 +11,15 @@ import pytest
 
 import reference
 import vectorized
-from reference.examples import example
+from backprop_data.examples import example
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import error_bound, step_bound
 from reference.trace import trace
 from reference.training import train
-from tests.checks import assert_close
-from tests.rounding import error_bound, step_bound
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# M. Mazur, "A Step by Step Backpropagation Example" (2015), the example seed 001 builds on.
+# M. Mazur, "A Step by Step Backpropagation Example" (2015), the example the vectorized guide "Create a simple neural network from scratch" builds on.
 MAZUR_OUTPUTS = ("0.75136507", "0.772928465")
 MAZUR_TOTAL_ERROR = "0.298371109"
 MAZUR_W_AFTER_ONE_STEP = (  # w1..w4 = W[1] row by row, w5..w8 = W[2] row by row
@@ -58,7 +58,7 @@ def test_mazur_error_falls_by_the_published_figure() -> None:
         reference.cost(ex.arch, params, ex.X, ex.Y),
     )
     fall = 100.0 * (1.0 - end / start)
-    assert round(fall, 4) == 99.9882  # seed 001: "our error decreases 99.9882%"
+    assert round(fall, 4) == 99.9882  # the guide's "our error decreases 99.9882%"
     assert round(fall, 2) == 99.99
 
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import assume, given
 
 import reference
+from backprop_verify.adapters import Implementation
+from backprop_verify.finite_differences import gradient_violations
+from backprop_verify.strategies import Case, cases
 from tests.broken import MeanInCostOnly, OutputsAveragedInCost
-from tests.gradcheck import gradient_violations
-from tests.implementations import Implementation
-from tests.strategies import Case, cases
 
 # Moderate scales: the cost is smooth enough at h = 1e-4 for Richardson's estimate to hold.
 moderate = cases(scales=(0.3, 1.0, 2.0), input_scales=(1.0,), max_batch=6)

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backprop_data.idx import IdxError, read_idx, read_images, read_labels, write_idx
+from backprop_data.mnist import data_dir, load_mnist, one_hot
 from tests.mnist_data import fake_mnist, real_mnist_dir
-from vectorized.idx import IdxError, read_idx, read_images, read_labels, write_idx
-from vectorized.mnist import data_dir, load_mnist, one_hot
 
 
 @pytest.mark.parametrize("compress", [False, True])

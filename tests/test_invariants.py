@@ -8,10 +8,10 @@ from dataclasses import replace
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tests.checks import assert_close, assert_within, flat
-from tests.implementations import Implementation
-from tests.rounding import EPS, error_bound, gamma
-from tests.strategies import Case, cases
+from backprop_verify.adapters import Implementation
+from backprop_verify.comparison import assert_close, assert_within, flat
+from backprop_verify.rounding import EPS, error_bound, gamma
+from backprop_verify.strategies import Case, cases
 
 
 @given(case=cases(), seed=st.integers(0, 2**16))

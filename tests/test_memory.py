@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 
 import vectorized
+from backprop_data.mnist import CONFIGS, load_mnist, one_hot
 from reference import ContractError
 from tests.mnist_data import real_mnist_dir
-from vectorized.mnist import CONFIGS, load_mnist, one_hot
-from vectorized.sgd import fit
+from vectorized.training import fit
 from vectorized.workspace import Workspace
 
 
 @pytest.mark.parametrize(("batch", "steps"), [(20, 10_000), (1, 500), (128, 500)])
 def test_steps_neither_grow_nor_churn(batch: int, steps: int) -> None:
-    arch = CONFIGS["seed004"].arch
+    arch = CONFIGS["small"].arch
     params = vectorized.init_parameters(arch, seed=0)
     rng = np.random.default_rng(0)
     X = rng.random((batch, 784))
@@ -35,15 +35,17 @@ def test_steps_neither_grow_nor_churn(batch: int, steps: int) -> None:
         after, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert after - before < 4096  # nothing accumulates (seed 004's batch: over 10,000 steps)
+    assert (
+        after - before < 4096
+    )  # nothing accumulates (a batch of the small MNIST config, over 10,000 steps)
     # No temporary anywhere near the size of the input batch (B × 784 floats) or of W[1]
     # (40 × 784): what a step allocates are a few (B × 10) and (B × 1) arrays.
     assert peak - before < max(X.nbytes // 4, 8 * 1024)
 
 
 def test_a_workspace_refuses_a_larger_batch() -> None:
-    ws = Workspace(CONFIGS["seed004"].arch, 4)
-    params = vectorized.init_parameters(CONFIGS["seed004"].arch, seed=0)
+    ws = Workspace(CONFIGS["small"].arch, 4)
+    params = vectorized.init_parameters(CONFIGS["small"].arch, seed=0)
     with pytest.raises(
         ContractError, match=r"X: expected at most 4 rows \(the workspace's batch\); got 5"
     ):
@@ -57,7 +59,7 @@ def test_training_peak_stays_below_twice_the_training_set() -> None:
     try:
         data = load_mnist(where)
         Y = one_hot(data.train_labels)
-        arch = CONFIGS["seed004"].arch
+        arch = CONFIGS["small"].arch
         params = vectorized.init_parameters(arch, seed=0)
         fit(
             arch,
@@ -69,7 +71,6 @@ def test_training_peak_stays_below_twice_the_training_set() -> None:
             20,
             seed=0,
             test=(data.test_images, data.test_labels),
-            progress=False,
         )
         _, peak = tracemalloc.get_traced_memory()
     finally:

@@ -10,8 +10,8 @@ import pytest
 
 import reference
 import vectorized
+from backprop_data.persist import load, save
 from reference import ContractError
-from vectorized.persist import load, save
 
 ARCH = reference.Architecture(
     (5, 4, 3), ("tanh", "softmax"), "categorical_cross_entropy", "mean", "on"

@@ -11,7 +11,7 @@ import pytest
 
 import reference
 import vectorized
-from tests.implementations import Implementation
+from backprop_verify.adapters import Implementation
 
 
 def test_relu_derivative_at_zero_is_zero_in_both() -> None:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from vectorized import speedup
-from vectorized.cli import main
+from backprop_cli import speedup
+from backprop_cli.vectorized_cli import main
 
 
 def test_sweep_writes_table_csv_and_plot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("matplotlib", reason="the plot extra is installed in CI")
     assert (
         main(
             [
@@ -52,11 +51,16 @@ def test_sweep_writes_table_csv_and_plot(
     assert (tmp_path / "speedup.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_sweep_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["speedup", "--widths", "0"]) == 2
-    assert capsys.readouterr().err.startswith(
-        "error: --widths and --batches: expected whole numbers >= 1; got [0]"
+def test_sweep_refuses_an_unwritable_folder_before_timing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("x")
+    assert (
+        main(["speedup", "--widths", "8", "--batches", "1", "--out", str(tmp_path / "file")]) == 2
     )
+    out = capsys.readouterr()
+    assert out.err == f"error: --out: {str(tmp_path / 'file')!r} is a file; expected a folder\n"
+    assert out.out == ""
 
 
 def test_median_time_runs_at_least_three_times() -> None:

@@ -1,4 +1,4 @@
-"""Mini-batch training: seed 004's MNIST result, the reference on an MNIST subset, the trainer."""
+"""Mini-batch training: the small MNIST network's result, the reference on an MNIST subset, the trainer."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ import pytest
 
 import reference
 import vectorized
+from backprop_cli.progress import Progress
+from backprop_cli.vectorized_cli import main
+from backprop_data.mnist import CONFIGS, load_mnist, one_hot
+from backprop_data.persist import load
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import error_bound, step_bound
 from reference import ContractError
 from reference.training import train as reference_train
-from tests.checks import assert_close
 from tests.mnist_data import fake_mnist, real_mnist_dir
-from tests.rounding import error_bound, step_bound
-from vectorized.cli import main
-from vectorized.mnist import CONFIGS, load_mnist, one_hot
-from vectorized.persist import load
-from vectorized.progress import Progress
-from vectorized.sgd import accuracy, epoch_orders, fit
+from vectorized.training import accuracy, epoch_orders, fit
 
 
 def _accuracies(out: str) -> list[float]:
@@ -28,12 +28,11 @@ def _accuracies(out: str) -> list[float]:
 
 
 @pytest.mark.slow
-def test_seed_004_reaches_95_percent_within_3_epochs(
+def test_small_network_reaches_95_percent_within_3_epochs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    saved, curves = tmp_path / "seed004.npz", tmp_path / "curves.png"
+    saved, curves = tmp_path / "small.npz", tmp_path / "curves.png"
     argv = [
-        "train",
         "mnist",
         "--data",
         str(real_mnist_dir()),
@@ -45,8 +44,10 @@ def test_seed_004_reaches_95_percent_within_3_epochs(
     assert main(argv) == 0
     acc = _accuracies(capsys.readouterr().out)
     assert curves.read_bytes()[:4] == b"\x89PNG"
-    assert len(acc) == 3 and acc[-1] >= 95.0  # seed 004: "95% accuracy in a few epochs"
-    arch, params = load(saved, expected=CONFIGS["seed004"].arch)
+    assert (
+        len(acc) == 3 and acc[-1] >= 95.0
+    )  # "A small and simple neural network in Python": 95 % in a few epochs
+    arch, params = load(saved, expected=CONFIGS["small"].arch)
     m = load_mnist(real_mnist_dir())
     assert round(100 * accuracy(arch, params, m.test_images, m.test_labels), 2) == acc[-1]
 
@@ -56,7 +57,6 @@ def test_softmax_cross_entropy_reaches_97_percent(capsys: pytest.CaptureFixture[
     assert (
         main(
             [
-                "train",
                 "mnist",
                 "--config",
                 "softmax",
@@ -77,7 +77,7 @@ def test_reference_follows_the_vectorized_trainer_on_mnist() -> None:
     """200 images, batches of 20 in the same order: the two trainers' parameters stay within
     the rounding bound propagated through all ten steps."""
     m = load_mnist(real_mnist_dir())
-    cfg = CONFIGS["seed004"]
+    cfg = CONFIGS["small"]
     X, Y = m.train_images[:200], one_hot(m.train_labels[:200])
     order = epoch_orders(200, 1, seed=1)[0]
     start = reference.init_parameters(cfg.arch, seed=2)
@@ -92,7 +92,6 @@ def test_reference_follows_the_vectorized_trainer_on_mnist() -> None:
         cfg.batch_size,
         seed=0,
         orders=[order],
-        progress=False,
     )
     Xl, Yl = X.tolist(), Y.tolist()
     p, eW, eb = start, None, None
@@ -131,7 +130,6 @@ def test_fit_shuffles_from_its_seed_and_reports_each_epoch(tmp_path: Path) -> No
             16,
             seed,
             test=(m.test_images, m.test_labels),
-            progress=False,
         )
         runs.append(vectorized.to_lists(p))
         assert len(h.train_cost) == len(h.test_accuracy) == len(h.seconds) == 2
@@ -148,7 +146,7 @@ def test_fit_follows_the_reference_batch_by_batch(tmp_path: Path) -> None:
     order = np.arange(10)[::-1].copy()
     start = reference.init_parameters(arch, 0)
     mine = vectorized.to_arrays(start)
-    fit(arch, mine, m.train_images, Y, 0.01, 1, 4, 0, orders=[order], progress=False)
+    fit(arch, mine, m.train_images, Y, 0.01, 1, 4, 0, orders=[order])
     p, eW, eb = start, None, None
     for k in range(0, 10, 4):
         rows = order[k : k + 4]
@@ -164,13 +162,13 @@ def test_fit_follows_the_reference_batch_by_batch(tmp_path: Path) -> None:
 
 def test_fit_refuses_bad_settings(tmp_path: Path) -> None:
     m = load_mnist(fake_mnist(tmp_path, n_train=6, n_test=2), verify=False)
-    arch = CONFIGS["seed004"].arch
+    arch = CONFIGS["small"].arch
     p = vectorized.init_parameters(arch, 0)
     Y = one_hot(m.train_labels)
-    with pytest.raises(
-        ContractError, match=r"epochs and batch_size: expected whole numbers >= 1; got 0 and 20"
-    ):
+    with pytest.raises(ContractError, match=r"epochs: expected a whole number >= 1; got 0"):
         fit(arch, p, m.train_images, Y, 1.0, 0, 20, 0)
+    with pytest.raises(ContractError, match=r"batch_size: expected a whole number >= 1; got '4'"):
+        fit(arch, p, m.train_images, Y, 1.0, 1, "4", 0)  # type: ignore[arg-type]
     with pytest.raises(ContractError, match=r"orders: expected 1 index arrays of length 6"):
         fit(arch, p, m.train_images, Y, 1.0, 1, 20, 0, orders=[np.arange(5)])
     with pytest.raises(ContractError, match=r"orders\[0\]: expected a permutation of 0..5"):
@@ -204,7 +202,6 @@ def test_train_mnist_command_on_small_files(
 ) -> None:
     fake_mnist(tmp_path, n_train=40, n_test=10)
     argv = [
-        "train",
         "mnist",
         "--data",
         str(tmp_path),
@@ -219,5 +216,6 @@ def test_train_mnist_command_on_small_files(
     ]
     assert main(argv) == 2  # the fake files are not the canonical ones
     assert "MD5" in capsys.readouterr().err
-    assert main(["train", "mnist", "--data", str(tmp_path), "--epochs", "0"]) == 2
-    assert "--epochs and --batch: expected whole numbers >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["mnist", "--data", str(tmp_path), "--epochs", "0"])
+    assert "--epochs: expected a whole number >= 1; got '0'" in capsys.readouterr().err

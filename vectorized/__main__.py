@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from vectorized.cli import main
+from backprop_cli.vectorized_cli import main
 
 if __name__ == "__main__":  # pragma: no cover - the module's entry point
     sys.exit(main(sys.argv[1:]))

@@ -1,9 +1,14 @@
-"""Activations φ and derivatives φ' on whole layers: arrays of shape (N, n_l)."""
+"""Activations φ and derivatives φ' on whole layers (arrays of shape (N, n_l)), one table
+entry per activation of the contract, as in reference.activations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
+from reference.contract import ContractError
 from vectorized.arrays import FloatArray
 
 
@@ -21,25 +26,52 @@ def softmax(Z: FloatArray) -> FloatArray:
     return out
 
 
+def _relu(Z: FloatArray) -> FloatArray:
+    out: FloatArray = np.maximum(Z, 0.0)
+    return out
+
+
+def _tanh(Z: FloatArray) -> FloatArray:
+    out: FloatArray = np.tanh(Z)
+    return out
+
+
+@dataclass(frozen=True)
+class Activation:
+    """φ_l on Z[l], and φ_l'(Z, A) element-wise (None: softmax, handled by BP1)."""
+
+    phi: Callable[[FloatArray], FloatArray]
+    phi_prime: Callable[[FloatArray, FloatArray], FloatArray] | None
+
+
+TABLE = {
+    # identity: A[l] is Z[l] itself; neither is changed in place afterwards.
+    "identity": Activation(lambda Z: Z, lambda Z, A: np.ones_like(Z)),
+    "sigmoid": Activation(sigmoid, lambda Z, A: A * (1.0 - A)),
+    "tanh": Activation(_tanh, lambda Z, A: 1.0 - A * A),
+    "relu": Activation(_relu, lambda Z, A: (Z > 0).astype(Z.dtype)),  # ReLU'(0) = 0
+    "softmax": Activation(softmax, None),
+}
+
+
+def activation(name: str) -> Activation:
+    """The table's entry for ``name``; an unknown name is an error, never a default."""
+    try:
+        return TABLE[name]
+    except KeyError:
+        raise ContractError(
+            f"activation: expected one of {', '.join(TABLE)}; got {name!r}"
+        ) from None
+
+
 def phi(name: str, Z: FloatArray) -> FloatArray:
     """A[l] = φ_l(Z[l])."""
-    if name == "sigmoid":
-        return sigmoid(Z)
-    if name == "tanh":
-        return np.tanh(Z)
-    if name == "relu":
-        return np.maximum(Z, 0.0)
-    if name == "softmax":
-        return softmax(Z)
-    return Z  # identity (A[l] is Z[l] itself; neither is changed in place afterwards)
+    return activation(name).phi(Z)
 
 
 def phi_prime(name: str, Z: FloatArray, A: FloatArray) -> FloatArray:
-    """φ_l'(Z[l]) element-wise, from A = φ_l(Z) where that is the usual form; ReLU'(0) = 0."""
-    if name == "sigmoid":
-        return A * (1.0 - A)
-    if name == "tanh":
-        return 1.0 - A * A
-    if name == "relu":
-        return (Z > 0).astype(Z.dtype)
-    return np.ones_like(Z)  # identity
+    """φ_l'(Z[l]) element-wise, from A = φ_l(Z) where that is the usual form."""
+    prime = activation(name).phi_prime
+    if prime is None:
+        raise ContractError(f"activation {name}: φ' is not element-wise (output layer only)")
+    return prime(Z, A)

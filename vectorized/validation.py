@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from reference.contract import Architecture, ContractError, check_target_range
 from vectorized.arrays import FloatArray, Parameters, check_dtype
 
 
+def _numbers(what: str, X: object, width: int) -> npt.NDArray[Any]:
+    """X as an array of real numbers, refusing what the reference refuses: booleans, text,
+    objects that are not numbers (an array's dtype, or each item of nested lists)."""
+    if isinstance(X, np.ndarray):
+        if X.dtype.kind not in "iuf":
+            raise ContractError(
+                f"{what}: expected real numbers, shape (N, {width}); got an array of {X.dtype}"
+            )
+        return X
+    if isinstance(X, (str, bytes)):
+        raise ContractError(f"{what}: expected a batch of rows, shape (N, {width}); got text")
+    try:
+        items = np.asarray(X, dtype=object)
+    except ValueError as exc:  # ragged rows
+        raise ContractError(f"{what}: expected rows of {width} numbers; got {exc}") from None
+    for v in items.flat:
+        if not isinstance(v, numbers.Real) or isinstance(v, (bool, np.bool_)):
+            raise ContractError(f"{what}: expected numbers; got {v!r}")
+    return items.astype(np.float64)
+
+
 def check_batch(what: str, X: object, width: int, dtype: np.dtype[Any]) -> FloatArray:
     """A batch as an array of shape (N, width), N >= 1, finite, converted to ``dtype``."""
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ContractError(f"{what}: expected numbers, shape (N, {width}); got {exc}") from None
+    arr = _numbers(what, X, width)
     if arr.ndim != 2 or arr.shape[1] != width or arr.shape[0] == 0:
         raise ContractError(f"{what}: expected shape (N, {width}) with N >= 1; got {arr.shape}")
     if not np.isfinite(arr).all():
@@ -24,17 +44,37 @@ def check_batch(what: str, X: object, width: int, dtype: np.dtype[Any]) -> Float
 
 
 def check_data(
-    arch: Architecture, X: object, Y: object, dtype: np.dtype[Any]
+    arch: Architecture, X: object, Y: object, dtype: np.dtype[Any], what: str = ""
 ) -> tuple[FloatArray, FloatArray]:
-    """Inputs (N, n_0) and targets (N, n_L), finite, the same N; cross-entropy targets in [0, 1]."""
-    Xa = check_batch("X", X, arch.sizes[0], dtype)
-    Ya = check_batch("Y", Y, arch.sizes[-1], dtype)
+    """Inputs (N, n_0) and targets (N, n_L), finite, the same N; cross-entropy targets in [0, 1].
+
+    ``what`` prefixes the names in messages (``test X``)."""
+    name_X, name_Y = f"{what} X".strip(), f"{what} Y".strip()
+    Xa = check_batch(name_X, X, arch.sizes[0], dtype)
+    Ya = check_batch(name_Y, Y, arch.sizes[-1], dtype)
     if Xa.shape[0] != Ya.shape[0]:
         raise ContractError(
-            f"X and Y: expected the same number of samples; got {Xa.shape[0]} and {Ya.shape[0]}"
+            f"{name_X} and {name_Y}: expected the same number of samples; "
+            f"got {Xa.shape[0]} and {Ya.shape[0]}"
         )
     check_target_range(arch, float(Ya.min()), float(Ya.max()))
     return Xa, Ya
+
+
+def check_labels(what: str, labels: object, N: int, classes: int) -> npt.NDArray[np.intp]:
+    """Class labels: N whole numbers in 0..classes-1."""
+    arr = np.asarray(labels)
+    if arr.dtype.kind not in "iu" or arr.shape != (N,):
+        raise ContractError(
+            f"{what}: expected {N} whole numbers in 0..{classes - 1}, shape ({N},); "
+            f"got {arr.dtype} of shape {arr.shape}"
+        )
+    if N and (int(arr.min()) < 0 or int(arr.max()) >= classes):
+        raise ContractError(
+            f"{what}: expected labels in 0..{classes - 1}; got values in "
+            f"[{int(arr.min())}, {int(arr.max())}]"
+        )
+    return arr.astype(np.intp, copy=False)
 
 
 def check_parameters(arch: Architecture, params: Parameters) -> np.dtype[Any]:

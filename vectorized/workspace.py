@@ -8,14 +8,21 @@ parameters are updated in place.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from reference.contract import Architecture, ContractError
-from vectorized.arrays import FloatArray, Parameters
+from reference.contract import Architecture, ContractError, DivergenceError, check_whole
+from vectorized.arrays import FloatArray, Parameters, check_dtype
 from vectorized.losses import losses
+
+OutputError = Callable[
+    ["InPlace", FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], None
+]
 
 
 def _buffers(rows: int, sizes: tuple[int, ...], dtype: np.dtype[Any]) -> list[FloatArray]:
@@ -89,19 +96,62 @@ def _times_one(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> No
     """identity' = 1: nothing to do."""
 
 
-PHI = {
-    "sigmoid": _sigmoid,
-    "tanh": _tanh,
-    "relu": _relu,
-    "softmax": _softmax,
-    "identity": _identity,
+@dataclass(frozen=True)
+class InPlace:
+    """φ written into A from Z, and D *= φ'(Z) using T as scratch (None: softmax)."""
+
+    phi: Callable[[FloatArray, FloatArray], None]
+    times_phi_prime: Callable[[FloatArray, FloatArray, FloatArray, FloatArray], None] | None
+
+
+TABLE = {
+    "identity": InPlace(_identity, _times_one),
+    "sigmoid": InPlace(_sigmoid, _times_sigmoid_prime),
+    "tanh": InPlace(_tanh, _times_tanh_prime),
+    "relu": InPlace(_relu, _times_relu_prime),
+    "softmax": InPlace(_softmax, None),
 }
-# φ' for the layers BP2 passes through: every activation but softmax, which is output-only.
-TIMES_PHI_PRIME = {
-    "sigmoid": _times_sigmoid_prime,
-    "tanh": _times_tanh_prime,
-    "relu": _times_relu_prime,
-    "identity": _times_one,
+
+
+def _squared_delta(factor: float) -> OutputError:
+    """D = factor·(A − Y), then through φ' (or softmax's Jacobian: D = A·(D − Σ_k D_k A_k))."""
+
+    def delta(
+        act: InPlace, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+    ) -> None:
+        np.subtract(A, Y, out=D)
+        if factor != 1.0:
+            D *= factor
+        if act.times_phi_prime is None:  # softmax
+            D -= (D * A).sum(axis=1, keepdims=True)
+            D *= A
+        else:
+            act.times_phi_prime(Z, A, T, D)
+
+    return delta
+
+
+def _sigmoid_bce_delta(
+    act: InPlace, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+) -> None:
+    """D = A − Y."""
+    np.subtract(A, Y, out=D)
+
+
+def _softmax_ce_delta(
+    act: InPlace, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+) -> None:
+    """D = A·Σ_k Y_k − Y."""
+    np.multiply(A, Y.sum(axis=1, keepdims=True), out=D)
+    D -= Y
+
+
+# BP1 in place, one entry per loss of the contract.
+LOSS_TABLE: dict[str, OutputError] = {
+    "half_squared_error": _squared_delta(1.0),
+    "sum_of_squares": _squared_delta(2.0),
+    "binary_cross_entropy": _sigmoid_bce_delta,
+    "categorical_cross_entropy": _softmax_ce_delta,
 }
 
 
@@ -109,9 +159,11 @@ class Workspace:
     """Buffers for one architecture, batches of up to ``batch`` rows, one dtype."""
 
     def __init__(self, arch: Architecture, batch: int, dtype: npt.DTypeLike = np.float64) -> None:
+        if not isinstance(arch, Architecture):
+            raise ContractError(f"arch: expected reference.Architecture; got {type(arch).__name__}")
         self.arch = arch
-        self.dtype = np.dtype(dtype)
-        self.batch = batch
+        self.dtype = check_dtype(dtype)
+        self.batch = batch = check_whole("batch", batch)
         sizes = arch.sizes
         self.Z = _buffers(batch, sizes, self.dtype)  # Z[0] unused; A[0] is the gathered batch
         self.A = _buffers(batch, sizes, self.dtype)
@@ -123,8 +175,12 @@ class Workspace:
         self.db = [np.empty(sizes[l], self.dtype) for l in range(1, len(sizes))]
         # Resolved once, so that a step runs no string comparisons: φ of layer l at [l - 1],
         # and D *= φ'(Z) for the hidden layers BP2 passes through.
-        self._phi = [PHI[name] for name in arch.activations]
-        self._times_phi_prime = [TIMES_PHI_PRIME[name] for name in arch.activations[:-1]]
+        entries = [TABLE[name] for name in arch.activations]
+        self._phi = [entry.phi for entry in entries]
+        # Hidden layers never hold softmax (the contract), so each has its φ'.
+        self._times_phi_prime = [e.times_phi_prime for e in entries[:-1] if e.times_phi_prime]
+        self._out = entries[-1]
+        self._output_error = LOSS_TABLE[arch.loss]
         self._views: dict[int, tuple[list[FloatArray], ...]] = {}
 
     def _rows(self, m: int) -> tuple[list[FloatArray], ...]:
@@ -143,33 +199,47 @@ class Workspace:
         self, params: Parameters, X: FloatArray, Y: FloatArray, cost: bool = True
     ) -> float:
         """∂C/∂W[l], ∂C/∂b[l] into ``dW``, ``db`` for a checked batch; returns C (or 0)."""
-        return self._backprop(params, X, Y, scale=1.0, update=False, cost=cost)
+        return self._backprop(params, X, Y, scale=1.0, cost=cost)
 
-    def step(self, params: Parameters, X: FloatArray, Y: FloatArray, learning_rate: float) -> None:
-        """One SGD step in place: W ← W − η ∂C/∂W (b too when bias is on).
+    def step(
+        self,
+        params: Parameters,
+        X: FloatArray,
+        Y: FloatArray,
+        learning_rate: float,
+        cost: bool = False,
+    ) -> float:
+        """One SGD step in place: W ← W − η ∂C/∂W (b too when bias is on); returns C or 0.
 
         η is folded into Δ[L] (every Δ[l] is linear in it), so ``dW`` and ``db`` receive
-        η ∂C/∂W and η ∂C/∂b and each parameter is updated in one pass.
+        η ∂C/∂W and η ∂C/∂b and each parameter is updated in one pass. Every gradient (and
+        the cost, when asked for) is computed before any parameter changes: if one is not
+        finite the run has diverged, DivergenceError is raised and the parameters are left
+        exactly as they were.
         """
-        self._backprop(params, X, Y, scale=float(learning_rate), update=True, cost=False)
+        C = self._backprop(params, X, Y, scale=float(learning_rate), cost=cost)
+        if not math.isfinite(C):
+            raise DivergenceError(f"cost {C}")
+        if not self.finite_gradients():
+            raise DivergenceError("a gradient ∂C/∂W or ∂C/∂b is not finite")
+        self._update(params)
+        return C
 
-    def _output_error(
-        self, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
-    ) -> None:
-        """D = δ[L] = ∂ℓ/∂Z[L] (BP1), from a − y, for every loss and output activation."""
-        out_act, loss = self.arch.activations[-1], self.arch.loss
-        np.subtract(A, Y, out=D)
-        if loss == "categorical_cross_entropy":
-            np.multiply(A, Y.sum(axis=1, keepdims=True), out=D)
-            D -= Y
-        elif loss != "binary_cross_entropy":
-            if loss == "sum_of_squares":
-                D *= 2.0
-            if out_act == "softmax":
-                D -= (D * A).sum(axis=1, keepdims=True)
-                D *= A
-            else:
-                TIMES_PHI_PRIME[out_act](Z, A, T, D)
+    def finite_gradients(self) -> bool:
+        """Whether every ∂C/∂W[l] and ∂C/∂b[l] just computed is finite (a sum is NaN or ±∞
+        as soon as one term is; an overflowing sum of finite terms is divergence too)."""
+        total = 0.0
+        for g in (*self.dW, *self.db):
+            total += float(g.sum())
+        return math.isfinite(total)
+
+    def _update(self, params: Parameters) -> None:
+        """W[l] −= η ∂C/∂W[l]; b[l] −= η ∂C/∂b[l] when bias is 'on' (η already in dW, db)."""
+        for W_l, dW_l in zip(params.W, self.dW, strict=True):
+            W_l -= dW_l
+        if self.arch.bias == "on":
+            for b_l, db_l in zip(params.b, self.db, strict=True):
+                b_l -= db_l
 
     def _backprop(
         self,
@@ -177,9 +247,9 @@ class Workspace:
         X: FloatArray,
         Y: FloatArray,
         scale: float,
-        update: bool,
         cost: bool,
     ) -> float:
+        """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (scaled by ``scale``); returns C."""
         m = X.shape[0]
         A, Z, D, T, (ones,) = self._rows(m)
         arch, W, b, dW, db = self.arch, params.W, params.b, self.dW, self.db
@@ -195,24 +265,20 @@ class Workspace:
         if cost:  # the cost C, which a training step does not need
             total = float(losses(arch.loss, Z[L], A[L], Y).sum())
             total = total / m if arch.reduction == "mean" else total
-        self._output_error(Z[L], A[L], Y, T[L], D[L])  # BP1
+        self._output_error(self._out, Z[L], A[L], Y, T[L], D[L])  # BP1
         if arch.reduction == "mean":
             scale /= m  # the 1/N of the mean
         if scale != 1.0:
             D[L] *= scale
         for l in range(L, 0, -1):
-            if l > 1:  # Δ[l-1] from the weights before this step's update
+            if l > 1:
                 np.matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
                 times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
             weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
-            if update:
-                W[l - 1] -= dW[l - 1]
             if bias == "off":
                 db[l - 1].fill(0.0)
             else:
                 np.matmul(ones, D[l], out=db[l - 1])  # BP3: Σ_n Δ[l]
-                if update and bias == "on":
-                    b[l - 1] -= db[l - 1]
         return total
 
     def gather(

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 import reference
-from reference.examples import random_data
+from backprop_cli.plot import _pyplot
+from backprop_cli.progress import Progress
+from backprop_data.examples import random_data
 from vectorized.arrays import to_arrays
-from vectorized.progress import Progress
 from vectorized.workspace import Workspace
 
 
@@ -137,8 +138,6 @@ def write(points: list[Point], info: dict[str, str], out: Path) -> list[Path]:
 def plot(points: list[Point], info: dict[str, str], path: Path) -> Path:
     """Log-log: speedup against parameter count (a line per batch size) and against batch
     size (a line per network)."""
-    from vectorized.plot import _pyplot
-
     plt = _pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100)
     for n in sorted({p.batch for p in points}):

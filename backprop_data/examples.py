@@ -1,4 +1,4 @@
-"""The source documents' worked examples, as plain data (../shared/seeds/ 000 to 003)."""
+"""The worked examples of the documents this project follows, as plain data (lists, no NumPy)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ import random
 from dataclasses import dataclass
 
 from reference.contract import Architecture, Parameters, init_parameters
+
+MAZUR = 'M. Mazur, "A Step by Step Backpropagation Example" (2015)'
+XOR_SOURCE = '"Neural Networks from scratch in Python", XOR'
+TWO_HIDDEN = 'A. Arapin, "Simple Neural Network in Python Using Numpy"'
+DEEP_BCE = '"Neural Network in NumPy"'
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,10 @@ class Example:
 
 
 def mazur() -> Example:
-    """Seed 001: M. Mazur's "A Step by Step Backpropagation Example" (2015), 2-2-2 sigmoid.
+    """M. Mazur, "A Step by Step Backpropagation Example" (2015): 2-2-2 sigmoid.
 
     The published initial weights w1..w8 = 0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55,
-    biases b1 = 0.35, b2 = 0.60 (frozen: the seed's code updates weights only), input
+    biases b1 = 0.35, b2 = 0.60 (frozen: the post updates the weights only), input
     (0.05, 0.10), target (0.01, 0.99), half squared error, learning rate 0.5.
     """
     arch = Architecture((2, 2, 2), ("sigmoid", "sigmoid"), "half_squared_error", "sum", "frozen")
@@ -35,17 +40,16 @@ def mazur() -> Example:
         [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
         [[0.35, 0.35], [0.60, 0.60]],
     )
-    return Example(
-        "mazur", "seed 001", arch, params, [[0.05, 0.10]], [[0.01, 0.99]], 0.5, 10_000, None
-    )
+    return Example("mazur", MAZUR, arch, params, [[0.05, 0.10]], [[0.01, 0.99]], 0.5, 10_000, None)
 
 
 def xor(seed: int = 0) -> Example:
-    """Seed 002: XOR with a constant-1 input column, 3-4-1 sigmoid without biases.
+    """XOR as in "Neural Networks from scratch in Python": a constant-1 input column,
+    3-4-1 sigmoid without biases.
 
     Sum of squares summed over the four samples, 1500 full-batch steps of ``W += ∂`` as
     written there, i.e. gradient descent with learning rate 1; weights uniform in [0, 1)
-    like the seed's ``np.random.rand``, from ``random.Random(seed)``.
+    like its ``np.random.rand``, from ``random.Random(seed)``.
     """
     arch = Architecture((3, 4, 1), ("sigmoid", "sigmoid"), "sum_of_squares", "sum", "off")
     rng = random.Random(seed)
@@ -55,14 +59,15 @@ def xor(seed: int = 0) -> Example:
     )
     X = [[0.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0]]
     return Example(
-        "xor", "seed 002", arch, params, X, [[0.0], [1.0], [1.0], [0.0]], 1.0, 1500, None
+        "xor", XOR_SOURCE, arch, params, X, [[0.0], [1.0], [1.0], [0.0]], 1.0, 1500, None
     )
 
 
 def two_hidden(seed: int = 0) -> Example:
-    """Seed 000: input, two hidden ReLU layers, sigmoid output, trained one sample at a time.
+    """A. Arapin, "Simple Neural Network in Python Using Numpy": two hidden ReLU layers,
+    sigmoid output, trained one sample at a time.
 
-    The seed's rule w ← w + η·error·φ'·v with error = target − output is gradient descent
+    Its rule w ← w + η·error·φ'·v with error = target − output is gradient descent
     on ½(target − output)²; here on XOR's four points (2-6-6-1, biases on), η = 0.1.
     """
     arch = Architecture((2, 6, 6, 1), ("relu", "relu", "sigmoid"), "half_squared_error", "sum")
@@ -70,13 +75,13 @@ def two_hidden(seed: int = 0) -> Example:
     params = init_parameters(arch, seed)
     params.b = [[0.1] * 6, [0.1] * 6, [0.0]]  # small positive biases keep the ReLUs alive
     return Example(
-        "two-hidden", "seed 000", arch, params, X, [[0.0], [1.0], [1.0], [0.0]], 0.1, 4000, 1
+        "two-hidden", TWO_HIDDEN, arch, params, X, [[0.0], [1.0], [1.0], [0.0]], 0.1, 4000, 1
     )
 
 
 def deep_bce(seed: int = 0) -> Example:
-    """Seed 003: 9-6-6-1, ReLU hidden layers, sigmoid output, binary cross-entropy averaged
-    over batches of 16, no biases.  Data: 64 points in [-1, 1]⁹, label 1 when the first three
+    """The network of "Neural Network in NumPy" (the general δ recursion): 9-6-6-1, ReLU
+    hidden layers, sigmoid output, binary cross-entropy averaged over batches of 16, no biases.  Data: 64 points in [-1, 1]⁹, label 1 when the first three
     coordinates sum to more than the last three."""
     arch = Architecture(
         (9, 6, 6, 1), ("relu", "relu", "sigmoid"), "binary_cross_entropy", "mean", "off"
@@ -84,7 +89,7 @@ def deep_bce(seed: int = 0) -> Example:
     rng = random.Random(seed)
     X = [[rng.uniform(-1, 1) for _ in range(9)] for _ in range(64)]
     Y = [[1.0 if sum(x[:3]) > sum(x[6:]) else 0.0] for x in X]
-    return Example("deep-bce", "seed 003", arch, init_parameters(arch, seed), X, Y, 0.5, 800, 16)
+    return Example("deep-bce", DEEP_BCE, arch, init_parameters(arch, seed), X, Y, 0.5, 800, 16)
 
 
 def random_data(
@@ -120,6 +125,8 @@ def custom(
     )
 
 
+# The examples whose starting parameters or data are drawn from a seed.
+SEEDED = ("xor", "two-hidden", "deep-bce")
 EXAMPLES = {"mazur": mazur, "xor": xor, "two-hidden": two_hidden, "deep-bce": deep_bce}
 
 

@@ -35,6 +35,11 @@ class Progress:
         self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total} {rate:.0f}/s {note}")
         self.stream.flush()
 
+    def follow(self, done: int, total: int) -> None:
+        """``update`` for a total known only as the work goes (an ``on_progress`` callback)."""
+        self.total = max(total, 1)
+        self.update(done)
+
     def clear(self) -> None:
         """Erase the bar's line so that other output can be printed; it is redrawn on update."""
         if self.shown:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.rounding import FLOORS
+from backprop_verify.rounding import FLOORS
 
 
 def flat(x: Any) -> list[float]:

@@ -7,6 +7,7 @@ import http.client
 import os
 import tempfile
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,17 +15,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reference.contract import Architecture
+from backprop_data.idx import IdxError, read_images, read_labels
+from reference.contract import Architecture, check_whole
 from vectorized.arrays import FloatArray, check_dtype
-from vectorized.idx import IdxError, read_images, read_labels
+from vectorized.validation import check_labels
 
 ENV = "BACKPROP_MNIST_DIR"
-CACHE = Path.home() / ".cache" / "backprop-verify" / "mnist"
 # A public mirror of the original files (the one torchvision uses); any other works with --mirror.
 MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 
 # The canonical files and their MD5 sums, gzip-compressed and uncompressed
-# (as published with the data; see ../shared/data/mnist/SOURCE.md).
+# (as published with the data by Y. LeCun, C. Cortes and C. J. C. Burges).
 FILES = {
     "train_images": (
         "train-images-idx3-ubyte",
@@ -49,6 +50,22 @@ FILES = {
 }
 
 
+# Sizes of the four .gz files in bytes, for the download's progress bar.
+EXPECTED_BYTES = {
+    "train-images-idx3-ubyte": 9_912_422,
+    "train-labels-idx1-ubyte": 28_881,
+    "t10k-images-idx3-ubyte": 1_648_877,
+    "t10k-labels-idx1-ubyte": 4_542,
+}
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @dataclass(frozen=True)
 class Config:
     """A network and how to train it on MNIST."""
@@ -58,10 +75,20 @@ class Config:
     batch_size: int
     epochs: int
 
+    @property
+    def summary(self) -> str:
+        """``784-40-10 sigmoid, η 5, batch 20, 3 epochs``."""
+        shape = "-".join(map(str, self.arch.sizes))
+        return (
+            f"{shape} {'/'.join(self.arch.activations)} {self.arch.loss}, "
+            f"η {self.learning_rate:g}, batch {self.batch_size}, {self.epochs} epochs"
+        )
+
 
 CONFIGS = {
-    # Seed 004: 784-40-10 sigmoid, squared error, mini-batches of 20, learning rate 5.0.
-    "seed004": Config(
+    # "A small and simple neural network in Python": 784-40-10 sigmoid, squared error,
+    # mini-batches of 20, learning rate 5.0.
+    "small": Config(
         Architecture((784, 40, 10), ("sigmoid", "sigmoid"), "half_squared_error", "mean"),
         5.0,
         20,
@@ -87,12 +114,50 @@ class Mnist:
     test_labels: npt.NDArray[np.uint8]
 
 
+def cache_dir() -> Path:
+    """The user cache: $XDG_CACHE_HOME/backprop-verify/mnist, by default under ~/.cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "backprop-verify" / "mnist"
+
+
 def data_dir(directory: str | Path | None = None) -> Path:
-    """The directory given, else $BACKPROP_MNIST_DIR, else ~/.cache/backprop-verify/mnist."""
+    """The one lookup: the folder given, else $BACKPROP_MNIST_DIR, else the user cache."""
     if directory is not None:
         return Path(directory)
     env = os.environ.get(ENV)
-    return Path(env) if env else CACHE
+    return Path(env) if env else cache_dir()
+
+
+def missing(directory: Path) -> list[str]:
+    """The files (by stem) that ``directory`` lacks, compressed or not."""
+    return [
+        stem
+        for stem, _, _ in FILES.values()
+        if not ((directory / f"{stem}.gz").is_file() or (directory / stem).is_file())
+    ]
+
+
+def ensure(
+    directory: str | Path | None = None,
+    mirror: str = MIRROR,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """The MNIST folder of the one lookup, downloading the files there (verified) if missing.
+
+    Fails with one line naming both remedies when the files are missing and the download
+    fails.
+    """
+    where = data_dir(directory)
+    if not missing(where):
+        return where
+    try:
+        return download(where, mirror, on_progress=on_progress)
+    except (IdxError, OSError) as exc:
+        raise IdxError(
+            f"MNIST files not found in {where} and the download failed ({exc}); "
+            f"set {ENV} to a folder holding the four files, or run "
+            "python -m vectorized download when the network is reachable"
+        ) from None
 
 
 def md5(path: Path) -> str:
@@ -110,15 +175,17 @@ def find(directory: Path, stem: str) -> Path:
         if candidate.is_file():
             return candidate
     raise IdxError(
-        f"{directory}: expected {stem}.gz or {stem}; found neither "
-        "(python -m vectorized download fetches them)"
+        f"{directory}: expected {stem}.gz or {stem}; found neither (python -m vectorized "
+        f"download fetches them, or set {ENV} to a folder that holds them)"
     )
 
 
 def one_hot(
     labels: npt.NDArray[Any], classes: int = 10, dtype: npt.DTypeLike = np.float64
 ) -> FloatArray:
-    """Row n has a 1 in column labels[n] and 0 elsewhere."""
+    """Row n has a 1 in column labels[n] and 0 elsewhere; labels must lie in 0..classes-1."""
+    classes = check_whole("classes", classes)
+    labels = check_labels("labels", labels, np.shape(labels)[0] if np.ndim(labels) else -1, classes)
     Y: FloatArray = np.zeros((labels.shape[0], classes), dtype=check_dtype(dtype))
     Y[np.arange(labels.shape[0]), labels] = 1.0
     return Y
@@ -160,15 +227,20 @@ def download(
     mirror: str = MIRROR,
     files: dict[str, tuple[str, str, str]] = FILES,
     timeout: float = 60.0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Fetch the four .gz files into ``directory`` (default: as data_dir), each verified by MD5.
 
     A file already present with the right MD5 is kept. Each download goes to a temporary
     file beside its target and is renamed into place only after its MD5 matches; on any
-    failure the temporary file is deleted, so no partial or wrong file is ever left.
+    failure the temporary file is deleted, so no partial or wrong file is ever left. Files
+    get the usual permissions (0666 less the umask). ``on_progress(bytes, total)`` follows
+    the transfer.
     """
     where = data_dir(directory)
     where.mkdir(parents=True, exist_ok=True)
+    mode = 0o666 & ~current_umask()
+    done, total = 0, sum(EXPECTED_BYTES.get(stem, 0) for stem, _, _ in files.values())
     for stem, gz_sum, _ in files.values():
         target = where / f"{stem}.gz"
         if target.is_file() and md5(target) == gz_sum:
@@ -186,6 +258,9 @@ def download(
                     for block in iter(lambda: response.read(1 << 16), b""):
                         out.write(block)
                         size += len(block)
+                        done += len(block)
+                        if on_progress is not None:
+                            on_progress(done, max(total, done))
                 if claimed is not None and size != int(claimed):
                     raise http.client.IncompleteRead(b"", int(claimed) - size)
             except (OSError, http.client.HTTPException) as exc:
@@ -195,6 +270,7 @@ def download(
                 raise IdxError(
                     f"{url}: MD5 {got} differs from the published {gz_sum}; file discarded"
                 )
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)

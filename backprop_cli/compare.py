@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import reference
-from reference.examples import random_data
+from backprop_data.examples import random_data
 from vectorized.arrays import to_arrays
 from vectorized.network import backward, forward
 

@@ -18,7 +18,7 @@ import numpy as np
 
 import reference
 import vectorized
-from tests import workspace_impl
+from backprop_verify import workspace_impl
 
 REQUIRED = ("forward", "cost", "backward", "sgd_step")
 
@@ -55,7 +55,8 @@ class Implementation:
         self, arch: reference.Architecture, p: reference.Parameters, X: list[list[float]]
     ) -> list[list[float]]:
         out = self.module.forward(arch, self._params(p), self._data(X))
-        return out if self.on_lists else np.asarray(out, dtype=np.float64).tolist()
+        rows: list[list[float]] = np.asarray(out, dtype=np.float64).tolist()
+        return rows
 
     def cost(
         self,

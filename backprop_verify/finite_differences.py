@@ -19,9 +19,9 @@ from __future__ import annotations
 import random
 
 import reference
+from backprop_verify.adapters import Implementation
+from backprop_verify.rounding import error_bound
 from reference.network import forward_pass
-from tests.implementations import Implementation
-from tests.rounding import error_bound
 
 STEP = 1e-4  # h relative to max(1, |θ|): truncation ~h², rounding ~ε/h, both far below O(1)
 

@@ -1,0 +1,130 @@
+"""``python -m vectorized mnist`` (train on MNIST) and ``python -m vectorized download``."""
+
+from __future__ import annotations
+
+import argparse
+import urllib.parse
+from typing import Any
+
+import numpy as np
+
+from backprop_cli.options import positive, whole, writable_file
+from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
+from backprop_cli.progress import Progress
+from backprop_data.mnist import CONFIGS, MIRROR, download, load_mnist, one_hot
+from backprop_data.persist import save
+from reference.contract import ContractError
+from vectorized.arrays import init_parameters
+from vectorized.training import History, fit
+
+
+def add_mnist_command(sub: Any) -> None:
+    """The ``mnist`` subcommand and its options, each with one meaning."""
+    m = sub.add_parser("mnist", help="train a network on MNIST")
+    m.add_argument(
+        "--config",
+        default="small",
+        choices=sorted(CONFIGS),
+        help="network and training: " + "; ".join(f"{k}: {c.summary}" for k, c in CONFIGS.items()),
+    )
+    m.add_argument(
+        "--data",
+        help="folder of the four MNIST files (default: $BACKPROP_MNIST_DIR, then the user cache)",
+    )
+    m.add_argument("--epochs", type=whole(1), help="epochs >= 1 (default: the config's)")
+    m.add_argument("--batch", type=whole(1), help="mini-batch size >= 1 (default: the config's)")
+    m.add_argument("--lr", type=positive, help="learning rate η > 0 (default: the config's)")
+    m.add_argument("--seed", type=whole(0), default=0, help="seed >= 0 of weights and shuffling")
+    m.add_argument("--dtype", default="float64", choices=["float64", "float32"])
+    m.add_argument("--save", metavar="PATH", help="write the trained network (.npz)")
+    m.add_argument(
+        "--plot", metavar="PATH", help=f"write cost and test error ({'|'.join(PLOT_SUFFIXES)})"
+    )
+    m.set_defaults(run=train_mnist)
+
+
+def add_download_command(sub: Any) -> None:
+    """The ``download`` subcommand."""
+    d = sub.add_parser("download", help="fetch the four MNIST files, verified by MD5")
+    d.add_argument("--data", help="target folder (default: $BACKPROP_MNIST_DIR, then the cache)")
+    d.add_argument("--mirror", default=MIRROR, help="base URL (http, https or file) of the files")
+    d.set_defaults(run=download_command)
+
+
+def train_mnist(args: argparse.Namespace) -> int:
+    """Train a config on MNIST, printing per-epoch cost and test accuracy."""
+    save_to = writable_file("--save", args.save, (".npz",)) if args.save else None
+    plot_to = check_plot_path(args.plot) if args.plot else None
+    cfg = CONFIGS[args.config]
+    lr = cfg.learning_rate if args.lr is None else args.lr
+    batch = cfg.batch_size if args.batch is None else args.batch
+    epochs = cfg.epochs if args.epochs is None else args.epochs
+    data = load_mnist(args.data, np.dtype(args.dtype))
+    print(
+        f"MNIST {args.config}: {cfg.arch.describe()}, η = {lr:g}, batch {batch}, {epochs} epochs, "
+        f"{args.dtype}, seed {args.seed}"
+    )
+    params = init_parameters(cfg.arch, args.seed, dtype=args.dtype)
+    bar = Progress(1, "training")
+
+    def report(epoch: int, h: History) -> None:
+        bar.clear()
+        print(
+            f"  epoch {epoch + 1}: training cost {h.train_cost[-1]:.6f}, "
+            f"test accuracy {100 * h.test_accuracy[-1]:.2f} %, {h.seconds[-1]:.2f} s"
+        )
+
+    try:
+        history = fit(
+            cfg.arch,
+            params,
+            data.train_images,
+            one_hot(data.train_labels, dtype=args.dtype),
+            lr,
+            epochs,
+            batch,
+            args.seed,
+            test=(data.test_images, data.test_labels),
+            on_step=bar.follow,
+            on_epoch=report,
+        )
+    finally:
+        bar.close()
+    if save_to is not None:
+        print(f"network written to {save(save_to, cfg.arch, params)}")
+    if plot_to is not None:
+        path = plot_curves(
+            plot_to,
+            f"MNIST {cfg.arch.describe()}",
+            {
+                "training cost": history.train_cost,
+                "test error": [1 - a for a in history.test_accuracy],
+            },
+            "epoch",
+            "cost C; test error (fraction wrong)",
+            start=1,
+        )
+        print(f"curves written to {path}")
+    return 0
+
+
+def check_mirror(url: str) -> str:
+    """A base URL with a scheme the download can use."""
+    parts = urllib.parse.urlparse(url)
+    if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.path):
+        raise ContractError(
+            f"--mirror: expected an http, https or file URL like {MIRROR}; got {url!r}"
+        )
+    return url
+
+
+def download_command(args: argparse.Namespace) -> int:
+    """Fetch and verify the four files, with a progress bar."""
+    mirror = check_mirror(args.mirror)
+    bar = Progress(1, "download", after=0.5)
+    try:
+        where = download(args.data, mirror, on_progress=bar.follow)
+    finally:
+        bar.close()
+    print(f"MNIST verified in {where}")
+    return 0

@@ -1,0 +1,263 @@
+"""What both command lines share: the parser, the options that name a network, and checks
+of the user's paths and numbers made before any work starts (standard library only, so
+``python -m reference`` runs without NumPy)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
+from reference.contract import (
+    ACTIVATIONS,
+    BIAS_MODES,
+    LOSSES,
+    REDUCTIONS,
+    Architecture,
+    ContractError,
+    DivergenceError,
+    check_learning_rate,
+)
+
+# The options that describe a network of one's own; refused beside an example's name.
+ARCHITECTURE_OPTIONS = ("sizes", "activations", "loss", "reduction", "bias", "samples")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message}\n")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(","))
+
+
+def comma_ints(text: str) -> tuple[int, ...]:
+    """``2,3,1`` → (2, 3, 1)."""
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected whole numbers separated by commas, like 2,3,1; got {text!r}"
+        ) from None
+
+
+def whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}; got {text!r}")
+        return value
+
+    return parse
+
+
+def positive(text: str) -> float:
+    """An argparse type: a positive finite number (inf, nan, 0 and negatives refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive finite number; got {text!r}")
+    return value
+
+
+def add_network_arguments(p: argparse.ArgumentParser) -> None:
+    """EXAMPLE, or a network of one's own (--sizes, --activations, …), and --lr, --seed."""
+    p.add_argument(
+        "example", nargs="?", metavar="EXAMPLE", help=f"one of {', '.join(EXAMPLES)}; or --sizes"
+    )
+    p.add_argument(
+        "--sizes", type=comma_ints, metavar="N0,N1,…", help="layer sizes n_0..n_L, e.g. 2,3,1"
+    )
+    p.add_argument(
+        "--activations",
+        type=_names,
+        metavar="A1,…",
+        help=f"one per layer after the input, each {'|'.join(ACTIVATIONS)} (softmax on the "
+        "output only; default sigmoid)",
+    )
+    p.add_argument("--loss", choices=LOSSES, help="with --sizes (default half_squared_error)")
+    p.add_argument(
+        "--reduction", choices=REDUCTIONS, help="over the batch, with --sizes (default mean)"
+    )
+    p.add_argument("--bias", choices=BIAS_MODES, help="with --sizes (default on)")
+    p.add_argument(
+        "--samples", type=whole(1), help="random samples of data, with --sizes (default 4)"
+    )
+    p.add_argument("--lr", type=positive, help="learning rate η > 0 (default: the example's)")
+    p.add_argument(
+        "--seed",
+        type=whole(0),
+        help=f"seed >= 0 of the parameters and data, for --sizes and {', '.join(SEEDED)}",
+    )
+
+
+def add_steps_argument(p: argparse.ArgumentParser) -> None:
+    """--steps, for commands that train."""
+    p.add_argument("--steps", type=whole(1), help="training steps >= 1 (default: the example's)")
+
+
+def add_max_nodes_argument(p: argparse.ArgumentParser) -> None:
+    """--max-nodes, for commands that print a trace."""
+    p.add_argument(
+        "--max-nodes",
+        type=whole(1),
+        default=6,
+        help="inputs, nodes, weights and samples shown per layer, >= 1 (default 6)",
+    )
+
+
+def resolve(args: argparse.Namespace) -> Example:
+    """The example named on the command line, or one of the user's own, with --lr/--steps."""
+    given = [f"--{o}" for o in ARCHITECTURE_OPTIONS if getattr(args, o) is not None]
+    if args.example is not None:
+        if given:
+            raise ContractError(
+                f"{', '.join(given)}: describe a network of your own, so they go with --sizes, "
+                f"not with the example {args.example!r}"
+            )
+        if args.seed is not None and args.example not in SEEDED:
+            raise ContractError(
+                f"--seed: the example {args.example!r} starts from published numbers, so a seed "
+                f"changes nothing; it applies to {', '.join(SEEDED)} and --sizes"
+            )
+        try:
+            ex = example(args.example, args.seed or 0)
+        except ValueError as exc:
+            raise ContractError(str(exc)) from None
+    elif args.sizes is None:
+        raise ContractError(f"expected an example ({', '.join(EXAMPLES)}) or --sizes; got neither")
+    else:
+        acts = args.activations or ("sigmoid",) * (len(args.sizes) - 1)
+        arch = Architecture(
+            args.sizes,
+            acts,
+            args.loss or "half_squared_error",
+            args.reduction or "mean",
+            args.bias or "on",
+        )
+        check_memory(arch, args.samples or 4)
+        ex = custom(arch, args.seed or 0, args.samples or 4)
+    if args.lr is not None:
+        ex = replace(ex, learning_rate=check_learning_rate(args.lr))
+    if getattr(args, "steps", None) is not None:
+        ex = replace(ex, steps=args.steps)
+    return ex
+
+
+# A reference float in a list costs a 24-byte object and an 8-byte pointer; the commands
+# hold about four copies of the parameters (W, ∂C/∂W, the new W, the trace's bound).
+BYTES_PER_WEIGHT = 4 * 32
+
+
+def check_memory(arch: Architecture, samples: int) -> None:
+    """Refuse a network whose parameters would not fit in half of this machine's memory."""
+    count = sum(arch.sizes[l] * (arch.sizes[l - 1] + 1) for l in range(1, arch.L + 1))
+    need = BYTES_PER_WEIGHT * (count + samples * sum(arch.sizes))
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not on Linux
+        have = 8 << 30
+    if need > have // 2:
+        shape = "-".join(map(str, arch.sizes))
+        raise ContractError(
+            f"--sizes: {shape} has {count:,} parameters, about {need / 2**30:.1f} GiB as Python "
+            f"lists; expected at most half of this machine's {have / 2**30:.1f} GiB"
+        )
+
+
+def writable_file(option: str, path: str, suffixes: tuple[str, ...]) -> Path:
+    """A path to write: a known suffix, in a folder that exists and is writable, not a folder."""
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise ContractError(
+            f"{option}: expected a file name ending in {' or '.join(suffixes)}; got {path!r}"
+        )
+    folder = target.parent
+    if not folder.is_dir():
+        raise ContractError(f"{option}: the folder {str(folder)!r} of {path!r} does not exist")
+    if target.is_dir():
+        raise ContractError(f"{option}: {path!r} is a folder; expected a file name")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ContractError(f"{option}: {path!r} cannot be written (permission denied)")
+    return target
+
+
+def writable_folder(option: str, path: str) -> Path:
+    """A folder to write into: it exists and is writable, or it can be created."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ContractError(f"{option}: {path!r} is a file; expected a folder")
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise ContractError(f"{option}: {path!r} cannot be written (permission denied)")
+    return folder
+
+
+def report_every(steps: int) -> int:
+    """Print the cost about ten times in a run."""
+    return max(1, steps // 10)
+
+
+def announce(ex: Example) -> Callable[[int, float], None]:
+    """Print the run's heading; return the ``on_step`` that prints the cost ten times."""
+    every = report_every(ex.steps)
+    eta = f"{ex.learning_rate:.9g}"
+    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
+
+    def show(step: int, c: float) -> None:
+        if step % every == 0:
+            print(f"  step {step:>6}  cost {c:.9g}")
+
+    return show
+
+
+def report_outputs(
+    ex: Example, final_cost: float, outputs: list[list[float]], limit: int = 8
+) -> None:
+    """The final cost over the whole set and, for the first ``limit`` samples, output and target."""
+    noun = "sample" if len(ex.X) == 1 else "samples"
+    print(f"final cost over the {len(ex.X)} {noun}: {final_cost:.9g}")
+    print("final outputs (input -> output, target):")
+    for x, out, y in list(zip(ex.X, outputs, ex.Y, strict=True))[:limit]:
+
+        def row(v: list[float]) -> str:
+            return "[" + ", ".join(f"{u:.6g}" for u in v) + "]"
+
+        print(f"  {row(x)} -> {row(out)}, target {row(y)}")
+    if len(ex.X) > limit:
+        print(f"  … {len(ex.X) - limit} more samples")
+
+
+def run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command: bad input or a diverged run is one line on stderr and exit status 2;
+    Ctrl-C is one line and status 130. Output that cannot encode a symbol gets an escape."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    try:
+        return main(args)
+    except (ContractError, DivergenceError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: stopped before finishing; nothing was written", file=sys.stderr)
+        return 130

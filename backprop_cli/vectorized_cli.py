@@ -1,0 +1,136 @@
+"""``python -m vectorized compare|train|trace|mnist|download|speedup``."""
+
+from __future__ import annotations
+
+import argparse
+
+from backprop_cli import speedup
+from backprop_cli.compare import NETWORKS, compare, table
+from backprop_cli.matrix_trace import trace
+from backprop_cli.mnist_cli import add_download_command, add_mnist_command
+from backprop_cli.options import (
+    Parser,
+    add_max_nodes_argument,
+    add_network_arguments,
+    add_steps_argument,
+    announce,
+    comma_ints,
+    positive,
+    report_outputs,
+    resolve,
+    run,
+    whole,
+    writable_folder,
+)
+from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
+from vectorized.arrays import to_arrays
+from vectorized.network import cost, forward
+from vectorized.training import train
+
+
+def _compare(args: argparse.Namespace) -> int:
+    rows = [compare(arch, N, args.seed) for arch, N in NETWORKS]
+    print("Largest |reference − vectorized| (float64), per network:")
+    print(table(rows))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    plot = check_plot_path(args.plot) if args.plot else None
+    ex = resolve(args)
+    params, costs = train(
+        ex.arch,
+        to_arrays(ex.params),
+        ex.X,
+        ex.Y,
+        ex.learning_rate,
+        ex.steps,
+        ex.batch_size,
+        on_step=announce(ex),
+    )
+    outputs = forward(ex.arch, params, ex.X).tolist()
+    report_outputs(ex, cost(ex.arch, params, ex.X, ex.Y), outputs)
+    if plot is not None:
+        path = plot_curves(
+            plot, f"{ex.name}: {ex.arch.describe()}", {"cost": costs}, "step", "cost C"
+        )
+        print(f"loss curve written to {path}")
+    return 0
+
+
+def _speedup(args: argparse.Namespace) -> int:
+    out = writable_folder("--out", args.out)
+    check_plot_path(str(out / "speedup.png"), option="--out")
+    info = speedup.machine()
+    points = speedup.sweep(list(args.widths), list(args.batches), args.budget, progress=True)
+    print(speedup.table(points, info))
+    for path in speedup.write(points, info, out):
+        print(f"written: {path}")
+    print(f"written: {speedup.plot(points, info, out / 'speedup.png')}")
+    return 0
+
+
+def _trace(args: argparse.Namespace) -> int:
+    ex = resolve(args)
+    n = ex.batch_size or len(ex.X)  # the example's first batch
+    print(trace(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes))
+    return 0
+
+
+def _positive_list(text: str) -> tuple[int, ...]:
+    values = comma_ints(text)
+    if min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected whole numbers >= 1; got {text!r}")
+    return values
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m vectorized``."""
+    p = Parser(prog="python -m vectorized", description="Backpropagation as matrix products.")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compare", help="run both implementations on a set of networks")
+    c.add_argument("--seed", type=whole(0), default=0, help="seed >= 0 of parameters and data")
+    c.set_defaults(run=_compare)
+    t = sub.add_parser("train", help="train a worked example or a network of your own")
+    add_network_arguments(t)
+    add_steps_argument(t)
+    t.add_argument(
+        "--plot",
+        metavar="PATH",
+        help=f"write the loss curve ({'|'.join(PLOT_SUFFIXES)}; needs the plot extra)",
+    )
+    t.set_defaults(run=_train)
+    add_mnist_command(sub)
+    add_download_command(sub)
+    s = sub.add_parser("speedup", help="time loop vs vectorized over network and batch sizes")
+    s.add_argument(
+        "--widths",
+        type=_positive_list,
+        default=(8, 32, 128, 256),
+        help="hidden widths w >= 1 of w-w-10 networks (default 8,32,128,256)",
+    )
+    s.add_argument(
+        "--batches",
+        type=_positive_list,
+        default=(1, 8, 64),
+        help="batch sizes >= 1 (default 1,8,64)",
+    )
+    s.add_argument(
+        "--budget", type=positive, default=0.3, help="seconds > 0 of timing per measurement"
+    )
+    s.add_argument(
+        "--out", default="speedup", help="folder for speedup.md, .csv and .png (default speedup)"
+    )
+    s.set_defaults(run=_speedup)
+    r = sub.add_parser("trace", help="print one step in matrix form")
+    add_network_arguments(r)
+    add_max_nodes_argument(r)
+    r.set_defaults(run=_trace)
+    return p
+
+
+def main(argv: list[str]) -> int:
+    """Run one command; bad input is one line on stderr and exit status 2."""
+    args = parser().parse_args(argv)
+    status: int = run(args.run, args)
+    return status
