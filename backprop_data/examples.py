@@ -81,8 +81,9 @@ def two_hidden(seed: int = 0) -> Example:
 
 def deep_bce(seed: int = 0) -> Example:
     """The network of "Neural Network in NumPy" (the general δ recursion): 9-6-6-1, ReLU
-    hidden layers, sigmoid output, binary cross-entropy averaged over batches of 16, no biases.  Data: 64 points in [-1, 1]⁹, label 1 when the first three
-    coordinates sum to more than the last three."""
+    hidden layers, sigmoid output, binary cross-entropy averaged over batches of 16, no
+    biases. Data: 64 points in [-1, 1]⁹, label 1 when the first three coordinates sum to
+    more than the last three."""
     arch = Architecture(
         (9, 6, 6, 1), ("relu", "relu", "sigmoid"), "binary_cross_entropy", "mean", "off"
     )

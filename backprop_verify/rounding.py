@@ -32,6 +32,7 @@ factor, a swapped index) sits far outside them while rounding never does.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import reference
@@ -53,18 +54,82 @@ def gamma(n: int, eps: float) -> float:
     return n * eps / (1.0 - n * eps)
 
 
-def _max_abs_dphi(name: str, z: float, e: float) -> float:
-    """max |φ'(ζ)| for ζ in [z − e, z + e] (σ' and tanh' peak at 0 and fall away from it)."""
-    if name == "relu":  # 0 on a ReLU that stays off over the whole interval
-        return 0.0 if z + e <= 0.0 else 1.0
-    if name == "identity":
-        return 1.0
-    near = 0.0 if abs(z) <= e else abs(z) - e
-    if name == "sigmoid":  # σ'(t) = e^{-|t|} / (1 + e^{-|t|})², no cancellation for large |t|
-        e_t = math.exp(-near)
-        return e_t / (1.0 + e_t) ** 2
-    e_2t = math.exp(-2.0 * near)  # tanh'(t) = 4e^{-2|t|} / (1 + e^{-2|t|})²
+def _peak_sigmoid_prime(near: float) -> float:
+    """σ'(t) at |t| = near: e^{-|t|} / (1 + e^{-|t|})², with no cancellation for large |t|."""
+    e_t = math.exp(-near)
+    return e_t / (1.0 + e_t) ** 2
+
+
+def _peak_tanh_prime(near: float) -> float:
+    """tanh'(t) at |t| = near: 4e^{-2|t|} / (1 + e^{-2|t|})²."""
+    e_2t = math.exp(-2.0 * near)
     return 4.0 * e_2t / (1.0 + e_2t) ** 2
+
+
+def _bell(peak: Callable[[float], float]) -> Callable[[float, float], float]:
+    """max |φ'| over [z − e, z + e] for a φ' that peaks at 0 and falls away from it."""
+    return lambda z, e: peak(0.0 if abs(z) <= e else abs(z) - e)
+
+
+@dataclass(frozen=True)
+class ActivationFacts:
+    """What the error analysis needs of φ: max |φ'| over an interval (z, e), φ' as computed
+    from a with its error (a, e_a, ε), whether φ itself rounds (a few ulp) and the width of
+    its range. None for softmax, which is handled as a layer."""
+
+    max_abs_dphi: Callable[[float, float], float] | None
+    dphi_error: Callable[[float, float, float], tuple[float, float]] | None
+    rounds: bool
+    cap: float
+
+
+ACTIVATION_FACTS = {
+    "identity": ActivationFacts(lambda z, e: 1.0, lambda a, ea, eps: (1.0, 0.0), False, math.inf),
+    "sigmoid": ActivationFacts(
+        _bell(_peak_sigmoid_prime),
+        lambda a, ea, eps: (
+            a * (1.0 - a),
+            ea * (abs(1.0 - 2.0 * a) + ea) + 3 * eps * (abs(a) + abs(a * (1.0 - a))),
+        ),
+        True,
+        1.0,
+    ),
+    "tanh": ActivationFacts(
+        _bell(_peak_tanh_prime),
+        lambda a, ea, eps: (1.0 - a * a, ea * (2.0 * abs(a) + ea) + 3 * eps),
+        True,
+        2.0,
+    ),
+    # 0 on a ReLU that stays off over the whole interval; φ' is exact (0 or 1).
+    "relu": ActivationFacts(
+        lambda z, e: 0.0 if z + e <= 0.0 else 1.0,
+        lambda a, ea, eps: (1.0 if a > 0.0 else 0.0, 0.0),
+        False,
+        math.inf,
+    ),
+    "softmax": ActivationFacts(None, None, True, 1.0),
+}
+
+
+def _facts(name: str) -> ActivationFacts:
+    try:
+        return ACTIVATION_FACTS[name]
+    except KeyError:
+        raise reference.ContractError(f"activation: no rounding facts for {name!r}") from None
+
+
+def _max_abs_dphi(name: str, z: float, e: float) -> float:
+    """max |φ'(ζ)| for ζ in [z − e, z + e]."""
+    f = _facts(name).max_abs_dphi
+    assert f is not None, "softmax is a layer"
+    return f(z, e)
+
+
+def _dphi_error(name: str, a: float, ea: float, eps: float) -> tuple[float, float]:
+    """φ'(z) as computed from a (σ: a(1−a), tanh: 1−a²): its value's size and its error."""
+    f = _facts(name).dphi_error
+    assert f is not None, "softmax is a layer"
+    return f(a, ea, eps)
 
 
 def _initial_errors(
@@ -142,102 +207,122 @@ def _forward_bound(
             for z_j, a_j, e in zip(z[l], a[l], ez_l, strict=True):
                 if name == "relu" and e > 0.0 and abs(z_j) <= 2.0 * e:
                     ambiguous = True
-                rounding = (u_f + 3 * eps) * abs(a_j) if name in ("sigmoid", "tanh") else 0.0
+                facts = _facts(name)
+                rounding = (u_f + 3 * eps) * abs(a_j) if facts.rounds else 0.0
                 e_a = _max_abs_dphi(name, z_j, 2.0 * e) * e + rounding
                 # σ and tanh are bounded: no error can exceed the width of their range.
-                cap = {"sigmoid": 1.0, "tanh": 2.0}.get(name, math.inf)
-                ea_l.append(min(e_a, cap))
+                ea_l.append(min(e_a, facts.cap))
         ez.append(ez_l)
         ea.append(ea_l)
     return z, a, ez, ea, ambiguous
 
 
-def _loss_bound(
-    arch: reference.Architecture,
-    z: list[float],
-    a: list[float],
-    y: list[float],
-    ez: list[float],
-    ea: list[float],
-    eps: float,
-) -> float:
+Vec = list[float]
+
+
+def _bce_bound(z: Vec, a: Vec, y: Vec, ez: Vec, ea: Vec, eps: float) -> float:
+    """Binary cross-entropy from the logits: its slope σ(z) − y times e_z, plus the sum."""
     n = len(y)
-    if arch.loss == "binary_cross_entropy":
-        total, mag = 0.0, 0.0
-        for z_j, y_j, e in zip(z, y, ez, strict=True):
-            slope = max(abs(sigmoid(z_j - e) - y_j), abs(sigmoid(z_j + e) - y_j))
-            total += slope * e
-            mag += abs(max(z_j, 0.0)) + abs(y_j * z_j) + math.log1p(math.exp(-abs(z_j)))
-        return total + gamma(n + 8, eps) * mag
-    if arch.loss == "categorical_cross_entropy":
-        worst = max(ez)
-        m = max(z)
-        lse = m + math.log(sum(math.exp(z_k - m) for z_k in z))
-        spread = max(abs(z_k - m) for z_k in z)
-        total, mag = 0.0, 0.0
-        for z_j, y_j, e in zip(z, y, ez, strict=True):
-            total += y_j * (worst + e)
-            mag += y_j * (abs(lse) + abs(z_j) + abs(m) + spread + 1.0)
-        return total + gamma(2 * n + 10, eps) * mag
     total, mag = 0.0, 0.0
-    for a_j, y_j, e in zip(a, y, ea, strict=True):
-        total += e * (2 * abs(y_j - a_j) + e)
-        mag += (y_j - a_j) ** 2
-    factor = 0.5 if arch.loss == "half_squared_error" else 1.0
-    return factor * (total + gamma(n + 3, eps) * mag)
+    for z_j, y_j, e in zip(z, y, ez, strict=True):
+        slope = max(abs(sigmoid(z_j - e) - y_j), abs(sigmoid(z_j + e) - y_j))
+        total += slope * e
+        mag += abs(max(z_j, 0.0)) + abs(y_j * z_j) + math.log1p(math.exp(-abs(z_j)))
+    return total + gamma(n + 8, eps) * mag
 
 
-def _dphi_error(name: str, a: float, ea: float, eps: float) -> tuple[float, float]:
-    """φ'(z) as computed from a (σ: a(1−a), tanh: 1−a²): its value's size and its error."""
-    if name == "sigmoid":
-        d = a * (1.0 - a)
-        return d, ea * (abs(1.0 - 2.0 * a) + ea) + 3 * eps * (abs(a) + abs(d))
-    if name == "tanh":
-        d = 1.0 - a * a
-        return d, ea * (2.0 * abs(a) + ea) + 3 * eps
-    if name == "relu":
-        return (1.0 if a > 0.0 else 0.0), 0.0
-    return 1.0, 0.0
-
-
-def _output_delta_bound(
-    arch: reference.Architecture,
-    a: list[float],
-    y: list[float],
-    ea: list[float],
-    eps: float,
-    z: list[float],
-) -> list[float]:
-    name, act = arch.loss, arch.activations[-1]
+def _cce_bound(z: Vec, a: Vec, y: Vec, ez: Vec, ea: Vec, eps: float) -> float:
+    """Categorical cross-entropy from the logits: log-sum-exp and the weighted sum."""
     n = len(y)
-    if name == "binary_cross_entropy":
-        return [e + eps * abs(a_j - y_j) for a_j, y_j, e in zip(a, y, ea, strict=True)]
-    if name == "categorical_cross_entropy":
-        S = sum(y)
-        return [
-            e * S + a_j * gamma(n, eps) * S + 3 * eps * (a_j * S + y_j)
-            for a_j, y_j, e in zip(a, y, ea, strict=True)
-        ]
-    k = 1.0 if name == "half_squared_error" else 2.0
-    g = [k * (a_j - y_j) for a_j, y_j in zip(a, y, strict=True)]
-    eg = [k * e + 2 * eps * abs(g_j) for g_j, e in zip(g, ea, strict=True)]
-    if act == "softmax":
-        s = sum(g_k * a_k for g_k, a_k in zip(g, a, strict=True))
-        es = sum(
-            abs(g_k) * e_a + a_k * e_g + e_a * e_g
-            for g_k, a_k, e_a, e_g in zip(g, a, ea, eg, strict=True)
-        ) + gamma(n, eps) * sum(abs(g_k * a_k) for g_k, a_k in zip(g, a, strict=True))
-        return [
-            e_a * (abs(g_j - s) + e_g + es) + a_j * (e_g + es) + 3 * eps * a_j * (abs(g_j) + abs(s))
-            for a_j, g_j, e_a, e_g in zip(a, g, ea, eg, strict=True)
-        ]
-    out = []
-    for a_j, g_j, e_a, e_g, z_j in zip(a, g, ea, eg, z, strict=True):
-        d, ed = _dphi_error(act, a_j, e_a, eps)
-        if act == "relu":
-            d = 1.0 if z_j > 0.0 else 0.0
-        out.append(abs(d) * e_g + abs(g_j) * ed + ed * e_g + eps * abs(d * g_j))
-    return out
+    worst = max(ez)
+    m = max(z)
+    lse = m + math.log(sum(math.exp(z_k - m) for z_k in z))
+    spread = max(abs(z_k - m) for z_k in z)
+    total, mag = 0.0, 0.0
+    for z_j, y_j, e in zip(z, y, ez, strict=True):
+        total += y_j * (worst + e)
+        mag += y_j * (abs(lse) + abs(z_j) + abs(m) + spread + 1.0)
+    return total + gamma(2 * n + 10, eps) * mag
+
+
+def _squares_bound(factor: float) -> Callable[[Vec, Vec, Vec, Vec, Vec, float], float]:
+    """factor·Σ_j (y_j − a_j)²: the squares' propagated error and the sum's rounding."""
+
+    def bound(z: Vec, a: Vec, y: Vec, ez: Vec, ea: Vec, eps: float) -> float:
+        total, mag = 0.0, 0.0
+        for a_j, y_j, e in zip(a, y, ea, strict=True):
+            total += e * (2 * abs(y_j - a_j) + e)
+            mag += (y_j - a_j) ** 2
+        return factor * (total + gamma(len(y) + 3, eps) * mag)
+
+    return bound
+
+
+def _bce_delta_bound(act: str, z: Vec, a: Vec, y: Vec, ea: Vec, eps: float) -> Vec:
+    """δ = a − y."""
+    return [e + eps * abs(a_j - y_j) for a_j, y_j, e in zip(a, y, ea, strict=True)]
+
+
+def _cce_delta_bound(act: str, z: Vec, a: Vec, y: Vec, ea: Vec, eps: float) -> Vec:
+    """δ = a·Σ_k y_k − y."""
+    n, S = len(y), sum(y)
+    return [
+        e * S + a_j * gamma(n, eps) * S + 3 * eps * (a_j * S + y_j)
+        for a_j, y_j, e in zip(a, y, ea, strict=True)
+    ]
+
+
+def _squares_delta_bound(k: float) -> Callable[[str, Vec, Vec, Vec, Vec, float], Vec]:
+    """δ through φ' or softmax's Jacobian from g = k·(a − y)."""
+
+    def bound(act: str, z: Vec, a: Vec, y: Vec, ea: Vec, eps: float) -> Vec:
+        n = len(y)
+        g = [k * (a_j - y_j) for a_j, y_j in zip(a, y, strict=True)]
+        eg = [k * e + 2 * eps * abs(g_j) for g_j, e in zip(g, ea, strict=True)]
+        if act == "softmax":
+            s = sum(g_k * a_k for g_k, a_k in zip(g, a, strict=True))
+            es = sum(
+                abs(g_k) * e_a + a_k * e_g + e_a * e_g
+                for g_k, a_k, e_a, e_g in zip(g, a, ea, eg, strict=True)
+            ) + gamma(n, eps) * sum(abs(g_k * a_k) for g_k, a_k in zip(g, a, strict=True))
+            return [
+                e_a * (abs(g_j - s) + e_g + es)
+                + a_j * (e_g + es)
+                + 3 * eps * a_j * (abs(g_j) + abs(s))
+                for a_j, g_j, e_a, e_g in zip(a, g, ea, eg, strict=True)
+            ]
+        out = []
+        for a_j, g_j, e_a, e_g, z_j in zip(a, g, ea, eg, z, strict=True):
+            d, ed = _dphi_error(act, a_j, e_a, eps)
+            if act == "relu":
+                d = 1.0 if z_j > 0.0 else 0.0
+            out.append(abs(d) * e_g + abs(g_j) * ed + ed * e_g + eps * abs(d * g_j))
+        return out
+
+    return bound
+
+
+@dataclass(frozen=True)
+class LossFacts:
+    """Bounds on the error of ℓ (z, a, y, e_z, e_a, ε) and of δ[L] (φ_L, z, a, y, e_a, ε)."""
+
+    loss_bound: Callable[[Vec, Vec, Vec, Vec, Vec, float], float]
+    delta_bound: Callable[[str, Vec, Vec, Vec, Vec, float], Vec]
+
+
+LOSS_FACTS = {
+    "half_squared_error": LossFacts(_squares_bound(0.5), _squares_delta_bound(1.0)),
+    "sum_of_squares": LossFacts(_squares_bound(1.0), _squares_delta_bound(2.0)),
+    "binary_cross_entropy": LossFacts(_bce_bound, _bce_delta_bound),
+    "categorical_cross_entropy": LossFacts(_cce_bound, _cce_delta_bound),
+}
+
+
+def _loss_facts(name: str) -> LossFacts:
+    try:
+        return LOSS_FACTS[name]
+    except KeyError:
+        raise reference.ContractError(f"loss: no rounding facts for {name!r}") from None
 
 
 def error_bound(
@@ -270,11 +355,12 @@ def error_bound(
         z, a, ez, ea, amb = _forward_bound(arch, params, x, eps, eW, eb, ex)
         ambiguous = ambiguous or amb
         outputs.append(ea[L])
-        e_cost += _loss_bound(arch, z[L], a[L], y, ez[L], ea[L], eps)
+        facts = _loss_facts(arch.loss)
+        e_cost += facts.loss_bound(z[L], a[L], y, ez[L], ea[L], eps)
         cost_mag += abs(sample_loss(arch.loss, z[L], a[L], y))
         delta = backward_pass(arch, params, z, a, y)
         ed: list[list[float]] = [[] for _ in range(L + 1)]
-        ed[L] = _output_delta_bound(arch, a[L], y, ea[L], eps, z[L])
+        ed[L] = facts.delta_bound(arch.activations[-1], z[L], a[L], y, ea[L], eps)
         for l in range(L - 1, 0, -1):
             W_next = params.W[l]
             name = arch.activations[l - 1]

@@ -255,30 +255,32 @@ class Workspace:
         arch, W, b, dW, db = self.arch, params.W, params.b, self.dW, self.db
         L, bias, phi, times_phi_prime = arch.L, arch.bias, self._phi, self._times_phi_prime
         A[0] = X
-        with np.errstate(over="ignore"):  # e^{-z} of the sigmoid: see _sigmoid
+        # e^{-z} of the sigmoid may overflow (see _sigmoid), and a diverging run may overflow
+        # or give NaN anywhere: the callers check the results, so NumPy warns of neither.
+        with np.errstate(over="ignore", invalid="ignore"):
             for l in range(1, L + 1):
                 np.matmul(A[l - 1], W[l - 1].T, out=Z[l])  # z = W a + b
                 if bias != "off":
                     Z[l] += b[l - 1]
                 phi[l - 1](Z[l], A[l])
-        total = 0.0
-        if cost:  # the cost C, which a training step does not need
-            total = float(losses(arch.loss, Z[L], A[L], Y).sum())
-            total = total / m if arch.reduction == "mean" else total
-        self._output_error(self._out, Z[L], A[L], Y, T[L], D[L])  # BP1
-        if arch.reduction == "mean":
-            scale /= m  # the 1/N of the mean
-        if scale != 1.0:
-            D[L] *= scale
-        for l in range(L, 0, -1):
-            if l > 1:
-                np.matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
-                times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
-            weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
-            if bias == "off":
-                db[l - 1].fill(0.0)
-            else:
-                np.matmul(ones, D[l], out=db[l - 1])  # BP3: Σ_n Δ[l]
+            total = 0.0
+            if cost:  # the cost C, which a training step does not need
+                total = float(losses(arch.loss, Z[L], A[L], Y).sum())
+                total = total / m if arch.reduction == "mean" else total
+            self._output_error(self._out, Z[L], A[L], Y, T[L], D[L])  # BP1
+            if arch.reduction == "mean":
+                scale /= m  # the 1/N of the mean
+            if scale != 1.0:
+                D[L] *= scale
+            for l in range(L, 0, -1):
+                if l > 1:
+                    np.matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
+                    times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
+                weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
+                if bias == "off":
+                    db[l - 1].fill(0.0)
+                else:
+                    np.matmul(ones, D[l], out=db[l - 1])  # BP3: Σ_n Δ[l]
         return total
 
     def gather(
