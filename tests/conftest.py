@@ -6,6 +6,7 @@ import os
 
 import pytest
 from hypothesis import settings
+from threadpoolctl import threadpool_limits
 
 from backprop_verify.adapters import BUILT_IN, Implementation, load
 
@@ -17,6 +18,16 @@ settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(
     "ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "fast")
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist the workers already fill the cores: one BLAS thread each, so that
+    workers do not wait on each other's threads (see vectorized.threads)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        config.stash[_LIMIT] = threadpool_limits(limits=1, user_api="blas")
+
+
+_LIMIT = pytest.StashKey[object]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

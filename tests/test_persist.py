@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import stat
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +15,8 @@ import pytest
 
 import reference
 import vectorized
-from backprop_data.persist import load, save
-from reference import ContractError
+from backprop_data.persist import FORMAT, load, save
+from reference import Architecture, ContractError
 
 ARCH = reference.Architecture(
     (5, 4, 3), ("tanh", "softmax"), "categorical_cross_entropy", "mean", "on"
@@ -44,7 +49,9 @@ def test_truncated_and_foreign_files_are_refused(tmp_path: Path) -> None:
     good = save(tmp_path / "net.npz", ARCH, vectorized.init_parameters(ARCH, 0))
     data = good.read_bytes()
     (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
-    with pytest.raises(ContractError, match=r"cut.npz: not a saved network \(.npz\)"):
+    with pytest.raises(
+        ContractError, match=r"cut.npz: not a saved network \(.npz written by save\)"
+    ):
         load(tmp_path / "cut.npz")
     np.savez(tmp_path / "plain.npz", W1=np.zeros((4, 5)))
     with pytest.raises(
@@ -53,7 +60,7 @@ def test_truncated_and_foreign_files_are_refused(tmp_path: Path) -> None:
         load(tmp_path / "plain.npz")
     np.savez(tmp_path / "pickled.npz", architecture=np.array([{"a": 1}], dtype=object))
     with pytest.raises(
-        ContractError, match=r"pickled.npz: not a saved network .*allow_pickle=False"
+        ContractError, match=r"pickled.npz: entry 'architecture' holds Python objects; refused"
     ):
         load(tmp_path / "pickled.npz")
 
@@ -78,7 +85,8 @@ def test_missing_or_misshapen_arrays_are_refused(tmp_path: Path) -> None:
         b2=params.b[1],
     )
     with pytest.raises(
-        ContractError, match=r"shape.npz: W\[1\]: expected an array of shape \(4, 5\); got \(4, 6\)"
+        ContractError,
+        match=r"shape.npz: W1: expected floats of shape \(4, 5\); the file declares float64 of shape \(4, 6\)",
     ):
         load(tmp_path / "shape.npz")
     np.savez(tmp_path / "meta.npz", architecture=np.array('{"format": "other"}'))
@@ -105,3 +113,57 @@ def test_a_failed_save_keeps_the_good_file(tmp_path: Path, monkeypatch: pytest.M
             vectorized.Parameters([np.zeros((2, 2)), np.zeros((3, 4))], [np.zeros(4), np.zeros(3)]),
         )
     assert target.read_bytes() == before
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(ContractError) as info:
+        load(path)
+    text = str(info.value)
+    assert text.startswith(str(path)) and "pickle" not in text
+    return text
+
+
+def test_npy_oversized_and_malformed_files_are_refused_by_name(tmp_path: Path) -> None:
+    npy = tmp_path / "w.npy"
+    np.save(npy, np.zeros(3))
+    assert "not a saved network" in _refusal(npy)
+    objects = tmp_path / "objects.npz"
+    np.savez(objects, architecture=np.array({"a": 1}, dtype=object))
+    assert "holds Python objects" in _refusal(objects)
+    arch = Architecture((2, 2), ("sigmoid",), "half_squared_error")
+    meta = json.dumps({"format": FORMAT, **asdict(arch)})
+    bad_meta = tmp_path / "meta.npz"
+    np.savez(bad_meta, architecture=np.array("{not json"), W1=np.zeros((2, 2)), b1=np.zeros(2))
+    assert "unreadable architecture" in _refusal(bad_meta)
+    listed = tmp_path / "list.npz"
+    np.savez(listed, architecture=np.array("[1, 2]"), W1=np.zeros((2, 2)), b1=np.zeros(2))
+    assert "unreadable architecture" in _refusal(listed)
+    # A header that declares a huge array: refused from the header, nothing allocated.
+    huge = tmp_path / "huge.npz"
+    with zipfile.ZipFile(huge, "w") as z:
+        z.writestr("architecture.npy", _npy(np.array(meta)))
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": (10**9, 10**9)}
+        )
+        z.writestr("W1.npy", b"\x93NUMPY\x01\x00" + header.getvalue()[8:])
+        z.writestr("b1.npy", _npy(np.zeros(2)))
+    assert "W1: expected floats of shape (2, 2); the file declares float64 of shape" in _refusal(
+        huge
+    )
+
+
+def _npy(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr)
+    return buf.getvalue()
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    arch = Architecture((2, 2), ("sigmoid",), "half_squared_error")
+    old = os.umask(0o022)
+    try:
+        path = save(tmp_path / "net.npz", arch, vectorized.init_parameters(arch, 0))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

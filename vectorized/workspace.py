@@ -229,8 +229,9 @@ class Workspace:
         """Whether every ∂C/∂W[l] and ∂C/∂b[l] just computed is finite (a sum is NaN or ±∞
         as soon as one term is; an overflowing sum of finite terms is divergence too)."""
         total = 0.0
-        for g in (*self.dW, *self.db):
-            total += float(g.sum())
+        with np.errstate(over="ignore", invalid="ignore"):
+            for g in (*self.dW, *self.db):
+                total += float(g.sum())
         return math.isfinite(total)
 
     def _update(self, params: Parameters) -> None:

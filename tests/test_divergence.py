@@ -1,0 +1,69 @@
+"""A diverging run stops at its first non-finite step, with the parameters of before it."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import reference
+import vectorized
+from backprop_data.mnist import load_mnist, one_hot
+from reference.contract import DivergenceError
+from reference.training import train as reference_train
+from tests.mnist_data import fake_mnist
+from vectorized.training import fit
+from vectorized.training import train as vectorized_train
+
+# Identity layers and a huge learning rate: the weights grow by ~1e200 a step, so the
+# second or third step overflows.
+ARCH = reference.Architecture((2, 3, 1), ("identity", "identity"), "half_squared_error")
+X, Y = [[0.5, -1.0], [1.0, 2.0]], [[0.3], [-0.2]]
+
+
+def test_both_trainers_stop_at_the_same_step_with_the_parameters_before_it() -> None:
+    start = reference.init_parameters(ARCH, seed=0)
+    seen: dict[str, list[float]] = {"reference": [], "vectorized": []}
+    messages = []
+    for name, train, params in (
+        ("reference", reference_train, start),
+        ("vectorized", vectorized_train, vectorized.to_arrays(start)),
+    ):
+        with pytest.raises(DivergenceError) as info, warnings.catch_warnings():
+            warnings.simplefilter("error")
+            train(ARCH, params, X, Y, 1e200, 50, on_step=lambda s, c, n=name: seen[n].append(c))
+        messages.append(str(info.value))
+    assert seen["reference"] == pytest.approx(seen["vectorized"], rel=1e-12)
+    step = len(seen["reference"])
+    assert 1 <= step < 50
+    for text in messages:
+        assert text.startswith(f"training diverged at step {step}")
+        assert text.endswith("lower the learning rate (η = 1e+200)")
+
+
+def test_fit_leaves_the_parameters_of_the_last_finite_step(tmp_path: Path) -> None:
+    m = load_mnist(fake_mnist(tmp_path, n_train=40, n_test=10), verify=False)
+    arch = reference.Architecture((784, 5, 10), ("identity", "identity"), "sum_of_squares", "sum")
+    Yt = one_hot(m.train_labels)
+    params = vectorized.init_parameters(arch, seed=1)
+    snapshots: list[vectorized.Parameters] = []
+    with pytest.raises(DivergenceError) as info:
+        fit(
+            arch,
+            params,
+            m.train_images,
+            Yt,
+            1e120,
+            3,
+            8,
+            0,
+            on_step=lambda done, total: snapshots.append(params.copy()),
+        )
+    assert str(info.value).startswith("training diverged at epoch 1, step ")
+    assert "lower the learning rate (η = 1e+120)" in str(info.value)
+    last = snapshots[-1] if snapshots else None
+    assert last is not None
+    for w, v in zip(params.W, last.W, strict=True):
+        assert np.array_equal(w, v) and np.isfinite(w).all()
