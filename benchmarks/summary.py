@@ -15,6 +15,23 @@ def _medians(benchmarks: list[Any]) -> dict[str, dict[tuple[str, str], float]]:
     return table
 
 
+# A timing whose spread (max − min over its rounds) exceeds this multiple of its median was
+# disturbed by something else on the machine: its ratios are not results.
+DISTURBED_SPREAD = 1.0
+
+
+def disturbed(benchmarks: list[Any]) -> dict[str, list[str]]:
+    """Per configuration, the timings whose spread is far above their median."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for b in benchmarks:
+        info, st = b.extra_info, b.stats
+        if "config" in info and not b.has_error and st.median > 0:
+            spread = (st.max - st.min) / st.median
+            if spread > DISTURBED_SPREAD:
+                out[info["config"]].append(f"{info['impl']} spread {spread:.1f}x its median")
+    return out
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -22,6 +39,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def speedup_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
     """One row per configuration: medians in seconds and the ratios between them."""
     rows = []
+    noisy = disturbed(benchmarks)
     for config, m in _medians(benchmarks).items():
         get = m.get
         ref, api = get(("reference", "step")), get(("vectorized", "step"))
@@ -30,6 +48,7 @@ def speedup_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "config": config,
+                "disturbed": noisy.get(config, []),
                 "reference_step_median_s": ref,
                 "reference_gradient_median_s": get(("reference", "gradient")),
                 "vectorized_step_median_s": api,
@@ -125,5 +144,11 @@ def format_rows(rows: list[dict[str, Any]]) -> str:
                 f"{r['config']:<{w}} {_t(r['batched_epoch_float64_s']):>10} {_t(r['batched_epoch_float32_s']):>10} "
                 f"{_t(r['per_sample_epoch_float64_s']):>10} {_t(r['epoch_floor_float64_s']):>10} "
                 f"{_x(r['per_sample_over_batched']):>18} {_x(r['epoch_over_floor_float64']):>11}"
+            )
+    for r in rows:
+        if r.get("disturbed"):
+            out.append(
+                f"DISTURBED, not a result: {r['config']} ({'; '.join(r['disturbed'])}); "
+                "run again on a quiet machine"
             )
     return "\n".join(out)

@@ -13,6 +13,8 @@ from benchmarks.summary import format_rows, speedup_rows
 @dataclass
 class _Stats:
     median: float
+    min: float = 0.0
+    max: float = 0.0
 
 
 @dataclass
@@ -25,9 +27,11 @@ class _Bench:
     extra_info: dict[str, Any] = field(init=False)
     stats: _Stats = field(init=False)
 
+    spread: float = 0.0
+
     def __post_init__(self) -> None:
         self.extra_info = {"config": self.config, "impl": self.impl, "op": self.op}
-        self.stats = _Stats(self.median)
+        self.stats = _Stats(self.median, self.median, self.median * (1 + self.spread))
 
 
 def test_ratios_come_from_medians_of_one_run() -> None:
@@ -82,3 +86,11 @@ def test_numpy_bound_refuses_other_networks() -> None:
     params = vectorized.init_parameters(arch, seed=0)
     with pytest.raises(ValueError, match="the bound covers"):
         BoundStep(arch, params, np.zeros((1, 4)), np.zeros((1, 2)), 0.1)
+
+
+def test_a_disturbed_run_is_called_so_not_printed_as_a_result() -> None:
+    quiet = [_Bench("reference", "step", 1.0), _Bench("floor-float64", "step", 0.01)]
+    assert "DISTURBED" not in format_rows(speedup_rows(quiet))
+    noisy = [_Bench("reference", "step", 1.0), _Bench("floor-float64", "step", 0.01, spread=8.0)]
+    text = format_rows(speedup_rows(noisy))
+    assert "DISTURBED, not a result: c (floor-float64 spread 8.0x its median)" in text

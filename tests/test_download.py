@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import os
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,8 @@ import pytest
 
 from backprop_cli.vectorized_cli import main
 from backprop_data.idx import IdxError
-from backprop_data.mnist import download
+from backprop_data.mnist import ENV, FILES, download, ensure, load_mnist, missing
+from tests.mnist_data import fake_mnist, real_mnist_dir
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -110,3 +113,65 @@ def test_download_command_reports_errors_in_one_line(
         and "train-images-idx3-ubyte.gz: download failed" in err
         and err.count("\n") == 1
     )
+
+
+def _fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user with an empty cache and no BACKPROP_MNIST_DIR: a bare clone's situation."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv(ENV, raising=False)
+    return home
+
+
+def test_fetch_then_test_from_an_empty_cache(
+    server: tuple[str, type[_Handler]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = real_mnist_dir()  # the canonical files, served by a local mirror
+    url, handler = server
+    handler.files = {
+        f"{stem}.gz": (real / f"{stem}.gz").read_bytes() for stem, _, _ in FILES.values()
+    }
+    home = _fresh_home(tmp_path, monkeypatch)
+    where = ensure(mirror=url)
+    assert where == home / ".cache" / "backprop-verify" / "mnist"
+    data = load_mnist()  # the one lookup finds them in the cache, MD5-checked
+    assert data.train_images.shape == (60000, 784) and data.test_labels.shape == (10000,)
+    handler.requests.clear()
+    assert ensure(mirror=url) == where and handler.requests == []  # nothing fetched twice
+
+
+def test_an_unreachable_mirror_fails_in_one_line_naming_both_remedies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = _fresh_home(tmp_path, monkeypatch)
+    with pytest.raises(IdxError) as info:
+        ensure(mirror="http://127.0.0.1:9/mnist/", on_progress=None)  # port 9: nothing listens
+    text = str(info.value)
+    assert "\n" not in text
+    assert text.startswith(
+        f"MNIST files not found in {home / '.cache' / 'backprop-verify' / 'mnist'}"
+    )
+    assert f"set {ENV} to a folder holding the four files" in text
+    assert "python -m vectorized download" in text
+    assert not any((home / ".cache" / "backprop-verify" / "mnist").iterdir())  # nothing partial
+
+
+def test_uncompressed_files_are_found_by_the_same_lookup(tmp_path: Path) -> None:
+    fake_mnist(tmp_path, compress=False)
+    assert missing(tmp_path) == []
+    assert load_mnist(tmp_path, verify=False).train_images.shape == (30, 784)
+
+
+def test_downloaded_files_get_the_usual_permissions(
+    server: tuple[str, type[_Handler]], tmp_path: Path
+) -> None:
+    url, handler = server
+    handler.files = {"a.gz": b"alpha"}
+    old = os.umask(0o022)
+    try:
+        download(tmp_path, url, _table({"a": b"alpha"}))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a.gz").stat().st_mode) == 0o644
