@@ -100,21 +100,21 @@ def _agreement(
     new: object,
 ) -> str:
     """Largest |matrix entry − node-by-node value| over z, a, δ, ∂C/∂W, ∂C/∂b and the update."""
-    worst = 0.0
+    diffs: list[float] = []
     for n, (x, y) in enumerate(zip(X, Y, strict=True)):
         z, a = forward_sample(arch, params, x)
         d = backward_pass(arch, params, z, a, y)
         for l in range(1, arch.L + 1):
             for j in range(arch.sizes[l]):
-                worst = max(
-                    worst,
-                    abs(Z[l][n, j] - z[l][j]),
-                    abs(A[l][n, j] - a[l][j]),
-                    abs(deltas[l][n, j] - d[l][j]),
-                )
+                diffs.append(abs(Z[l][n, j] - z[l][j]))
+                diffs.append(abs(A[l][n, j] - a[l][j]))
+                diffs.append(abs(deltas[l][n, j] - d[l][j]))
     ref_grads = reference.backward(arch, params, X, Y)
     ref_new = reference.network.apply_update(arch, params, ref_grads, learning_rate)
     for mine, theirs in ((to_lists(grads), ref_grads), (to_lists(new), ref_new)):  # type: ignore[arg-type]
         for M, R in zip((*mine.W, *mine.b), (*theirs.W, *theirs.b), strict=True):
-            worst = max(worst, float(np.max(np.abs(np.array(M) - np.array(R)))))
+            diffs.extend(np.abs(np.array(M) - np.array(R)).ravel().tolist())
+    worst = float(np.max(diffs))  # NaN if any difference is NaN (Python's max would drop it)
+    if not np.isfinite(worst):
+        return f"DISAGREES: a difference is {worst} (an entry is NaN or infinite in one of them)"
     return f"every entry equals the node-by-node value to {worst:.1e} (float64 rounding)"

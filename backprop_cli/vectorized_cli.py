@@ -73,8 +73,9 @@ def _speedup(args: argparse.Namespace) -> int:
 def _trace(args: argparse.Namespace) -> int:
     ex = resolve(args)
     n = ex.batch_size or len(ex.X)  # the example's first batch
-    print(trace(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes))
-    return 0
+    text = trace(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes)
+    print(text)
+    return 1 if "DISAGREES" in text.splitlines()[-1] else 0
 
 
 def _positive_list(text: str) -> tuple[int, ...]:

@@ -79,15 +79,23 @@ def speedup_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
 
 def paired_rows(benchmarks: list[Any]) -> list[dict[str, Any]]:
     """The ratios measured in pairs (benchmarks/test_paired.py), with their targets."""
-    return [
-        {
-            "ratio": b.extra_info["paired"],
-            "value": b.extra_info["ratio"],
-            "target": b.extra_info.get("target", ""),
-        }
-        for b in benchmarks
-        if "paired" in b.extra_info and "ratio" in b.extra_info
-    ]
+    rows = []
+    for b in benchmarks:
+        info = b.extra_info
+        if "paired" in info and "ratio" in info:
+            rows.append(
+                {"ratio": info["paired"], "value": info["ratio"], "target": info.get("target", "")}
+            )
+            other = info.get("default_threads")
+            if other:  # the same measurement with OpenBLAS' default threads, for contrast
+                rows.append(
+                    {
+                        "ratio": f"  the same with OpenBLAS' default ({other['threads']} threads)",
+                        "value": other["ratio"],
+                        "target": "",
+                    }
+                )
+    return rows
 
 
 def format_paired(rows: list[dict[str, Any]]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softmax")
@@ -181,3 +181,10 @@ def check_target_range(arch: Architecture, low: float, high: float) -> None:
         raise ContractError(
             f"Y: {arch.loss} expects targets in [0, 1]; got values in [{low!r}, {high!r}]"
         )
+
+
+def batches(order: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Which samples form each step's batch: consecutive slices of ``order`` of
+    ``batch_size`` samples (the last may be shorter); shared by both trainers."""
+    batch_size = check_whole("batch_size", batch_size)
+    return [list(order[k : k + batch_size]) for k in range(0, len(order), batch_size)]

@@ -10,17 +10,12 @@ from reference.contract import (
     DivergenceError,
     Gradients,
     Parameters,
+    batches,
     check_learning_rate,
     check_whole,
 )
 from reference.network import apply_update, backward
 from reference.validation import check_data, check_parameters
-
-
-def batches(order: Sequence[int], batch_size: int) -> list[list[int]]:
-    """Consecutive slices of ``order`` of ``batch_size`` samples (the last may be shorter)."""
-    batch_size = check_whole("batch_size", batch_size)
-    return [list(order[k : k + batch_size]) for k in range(0, len(order), batch_size)]
 
 
 def train(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from backprop_cli import matrix_trace
 from backprop_cli.reference_cli import main as reference_main
 from backprop_cli.vectorized_cli import main as vectorized_main
 
@@ -292,3 +293,20 @@ def test_no_traceback_from_the_real_command(package: str) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_the_matrix_trace_check_sees_nan(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = matrix_trace.forward_pass
+
+    def poisoned(arch: Any, p: Any, X: Any) -> Any:
+        Z, A = real(arch, p, X)
+        Z[1] = Z[1].copy()
+        Z[1][0, 0] = float("nan")
+        return Z, A
+
+    monkeypatch.setattr(matrix_trace, "forward_pass", poisoned)
+    assert vectorized_main(["trace", "mazur"]) == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("check against the node-by-node trace: DISAGREES")

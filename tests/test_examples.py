@@ -91,7 +91,7 @@ def test_both_implementations_follow_the_same_trajectory(name: str) -> None:
 
     A step where some ReLU's z lies within rounding of 0 may legitimately go either way;
     such steps are not compared (and must be rare)."""
-    from reference.training import batches
+    from reference.contract import batches
 
     ex = example(name)
     plan = batches(range(len(ex.X)), ex.batch_size or len(ex.X))
@@ -116,7 +116,7 @@ def test_both_implementations_follow_the_same_trajectory(name: str) -> None:
 
 
 def test_batches_need_a_positive_size() -> None:
-    from reference.training import batches
+    from reference.contract import batches
 
     assert batches([4, 2, 0, 1, 3], 2) == [[4, 2], [0, 1], [3]]
     with pytest.raises(ValueError, match=r"batch_size: expected a whole number >= 1; got 0"):

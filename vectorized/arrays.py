@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-import reference
+import reference.contract as contract
 
 FloatArray = npt.NDArray[np.floating[Any]]
 DTYPES = (np.float64, np.float32)
@@ -44,11 +44,11 @@ def check_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     """float64 (the oracle's precision, the default) or float32 (for speed)."""
     dt = np.dtype(dtype)
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise reference.ContractError(f"dtype: expected float64 or float32; got {dt}")
+        raise contract.ContractError(f"dtype: expected float64 or float32; got {dt}")
     return dt
 
 
-def to_arrays(params: reference.Parameters, dtype: npt.DTypeLike = np.float64) -> Parameters:
+def to_arrays(params: contract.Parameters, dtype: npt.DTypeLike = np.float64) -> Parameters:
     """Nested lists W[l][j][i], b[l][j] → arrays (exact for float64)."""
     dt = check_dtype(dtype)
     return Parameters(
@@ -57,16 +57,16 @@ def to_arrays(params: reference.Parameters, dtype: npt.DTypeLike = np.float64) -
     )
 
 
-def to_lists(params: Parameters | Gradients) -> reference.Parameters:
+def to_lists(params: Parameters | Gradients) -> contract.Parameters:
     """Arrays → nested lists of Python floats (exact: every float32 is a float64)."""
-    return reference.Parameters(
+    return contract.Parameters(
         [W_l.astype(np.float64).tolist() for W_l in params.W],
         [b_l.astype(np.float64).tolist() for b_l in params.b],
     )
 
 
 def init_parameters(
-    arch: reference.Architecture, seed: int, scale: float = 1.0, dtype: npt.DTypeLike = np.float64
+    arch: contract.Architecture, seed: int, scale: float = 1.0, dtype: npt.DTypeLike = np.float64
 ) -> Parameters:
-    """The contract's initialisation (reference.init_parameters), as arrays of ``dtype``."""
-    return to_arrays(reference.init_parameters(arch, seed, scale), dtype)
+    """The contract's initialisation (contract.init_parameters), as arrays of ``dtype``."""
+    return to_arrays(contract.init_parameters(arch, seed, scale), dtype)

@@ -21,10 +21,10 @@ from reference.contract import (
     Architecture,
     ContractError,
     DivergenceError,
+    batches,
     check_learning_rate,
     check_whole,
 )
-from reference.training import batches
 from vectorized.arrays import FloatArray, Parameters
 from vectorized.losses import losses
 from vectorized.network import forward_pass
