@@ -6,11 +6,11 @@ import numpy as np
 
 import reference
 from reference.network import backward_pass
-from reference.network import forward_pass as forward_sample
+from reference.network import feed_forward as forward_sample
 from vectorized.activations import phi_prime
 from vectorized.arrays import FloatArray, to_arrays, to_lists
 from vectorized.losses import output_delta
-from vectorized.network import apply_update, backward_arrays, forward_pass
+from vectorized.network import apply_update, backward_arrays, feed_forward
 
 
 def _show(name: str, M: FloatArray, limit: int) -> list[str]:
@@ -37,7 +37,7 @@ def trace(
     L, N = arch.L, len(X)
     p = to_arrays(params)
     Xa, Ya = np.array(X, dtype=np.float64), np.array(Y, dtype=np.float64)
-    Z, A = forward_pass(arch, p, Xa)
+    Z, A = feed_forward(arch, p, Xa)
     grads = backward_arrays(arch, p, Xa, Ya)
     new = apply_update(arch, p, grads, learning_rate)
     out = [

@@ -165,7 +165,7 @@ def resolve(args: argparse.Namespace) -> Example:
 BYTES_PER_WEIGHT = 4 * 32
 
 
-def check_memory(arch: Architecture, samples: int) -> None:
+def check_memory(arch: Architecture, samples: int, option: str = "--sizes") -> None:
     """Refuse a network whose parameters would not fit in half of this machine's memory."""
     count = sum(arch.sizes[l] * (arch.sizes[l - 1] + 1) for l in range(1, arch.L + 1))
     need = BYTES_PER_WEIGHT * (count + samples * sum(arch.sizes))
@@ -176,7 +176,7 @@ def check_memory(arch: Architecture, samples: int) -> None:
     if need > have // 2:
         shape = "-".join(map(str, arch.sizes))
         raise ContractError(
-            f"--sizes: {shape} has {count:,} parameters, about {need / 2**30:.1f} GiB as Python "
+            f"{option}: {shape} has {count:,} parameters, about {need / 2**30:.1f} GiB as Python "
             f"lists; expected at most half of this machine's {have / 2**30:.1f} GiB"
         )
 

@@ -14,11 +14,16 @@ PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 NEEDS_EXTRA = "--plot needs matplotlib, the 'plot' extra: pip install -e \".[plot]\""
 
 
-def check_plot_path(path: str, option: str = "--plot") -> Path:
-    """Before any work: a writable .png/.svg/.pdf path, and matplotlib installed."""
-    target = writable_file(option, path, PLOT_SUFFIXES)
+def require_matplotlib(what: str = "--plot") -> None:
+    """Before any work: matplotlib is installed, or one line says which extra brings it."""
     if importlib.util.find_spec("matplotlib") is None:
-        raise ContractError(NEEDS_EXTRA.replace("--plot", option))
+        raise ContractError(NEEDS_EXTRA.replace("--plot", what))
+
+
+def check_plot_path(path: str) -> Path:
+    """Before any work: a writable .png/.svg/.pdf path, and matplotlib installed."""
+    target = writable_file("--plot", path, PLOT_SUFFIXES)
+    require_matplotlib()
     return target
 
 

@@ -14,6 +14,7 @@ from backprop_cli.options import (
     add_network_arguments,
     add_steps_argument,
     announce,
+    check_memory,
     comma_ints,
     positive,
     report_outputs,
@@ -22,7 +23,8 @@ from backprop_cli.options import (
     whole,
     writable_folder,
 )
-from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
+from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves, require_matplotlib
+from reference.contract import Architecture
 from vectorized.arrays import to_arrays
 from vectorized.network import cost, forward
 from vectorized.training import train
@@ -60,7 +62,13 @@ def _train(args: argparse.Namespace) -> int:
 
 def _speedup(args: argparse.Namespace) -> int:
     out = writable_folder("--out", args.out)
-    check_plot_path(str(out / "speedup.png"), option="--out")
+    require_matplotlib("speedup (its log-log plot)")
+    for w in args.widths:  # the reference's lists for the widest network and batch
+        check_memory(
+            Architecture((w, w, 10), ("tanh", "softmax"), "categorical_cross_entropy"),
+            max(args.batches),
+            option="--widths",
+        )
     info = speedup.machine()
     points = speedup.sweep(list(args.widths), list(args.batches), args.budget, progress=True)
     print(speedup.table(points, info))

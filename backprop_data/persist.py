@@ -38,15 +38,19 @@ def save(path: str | Path, arch: Architecture, params: Parameters) -> Path:
     meta = json.dumps({"format": FORMAT, **asdict(arch)})
     arrays = {f"W{l}": W for l, W in enumerate(params.W, start=1)}
     arrays |= {f"b{l}": b for l, b in enumerate(params.b, start=1)}
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp_name = ""
     try:
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             # NumPy's stub types **kwds like its allow_pickle flag (bool); the arrays are fine.
             np.savez(f, architecture=np.array(meta), **arrays)  # type: ignore[arg-type]
         os.chmod(tmp_name, 0o666 & ~current_umask())
         os.replace(tmp_name, target)
+    except OSError as exc:  # name the user's path, not the temporary file
+        raise OSError(f"{target}: could not write the network ({exc.strerror or exc})") from None
     finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)
     return target
 
 

@@ -21,7 +21,7 @@ import random
 import reference
 from backprop_verify.adapters import Implementation
 from backprop_verify.rounding import error_bound
-from reference.network import forward_pass
+from reference.network import feed_forward
 
 STEP = 1e-4  # h relative to max(1, |θ|): truncation ~h², rounding ~ε/h, both far below O(1)
 
@@ -31,7 +31,7 @@ def _relu_pattern(
 ) -> tuple[bool, ...]:
     signs: list[bool] = []
     for x in X:
-        z, _ = forward_pass(arch, p, x)
+        z, _ = feed_forward(arch, p, x)
         for l, act in enumerate(arch.activations, start=1):
             if act == "relu":
                 signs.extend(v > 0.0 for v in z[l])

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import reference
 from reference.activations import sigmoid
 from reference.losses import loss as sample_loss
-from reference.network import backward_pass, forward_pass
+from reference.network import backward_pass, feed_forward
 
 EPS = {"float64": 2.0**-52, "float32": 2.0**-23}
 # An absolute allowance for gradual underflow: a result below the smallest normal number
@@ -165,7 +165,7 @@ def _forward_bound(
     eb: Matrix,
     ex: list[float],
 ) -> tuple[list[list[float]], list[list[float]], list[list[float]], list[list[float]], bool]:
-    z, a = forward_pass(arch, params, x)
+    z, a = feed_forward(arch, params, x)
     ez: list[list[float]] = [[]]
     ea: list[list[float]] = [list(ex)]
     ambiguous = False

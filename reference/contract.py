@@ -132,10 +132,16 @@ class Gradients:
     cost: float = field(default=0.0)
 
 
-def init_parameters(arch: Architecture, seed: int, scale: float = 1.0) -> Parameters:
-    """W[l][j][i] ~ N(0, scale²/n_{l-1}), b[l][j] = 0, drawn from ``random.Random(seed)``."""
+def check_architecture(arch: object) -> Architecture:
+    """An Architecture (built, so already checked)."""
     if not isinstance(arch, Architecture):
         raise ContractError(f"arch: expected reference.Architecture; got {type(arch).__name__}")
+    return arch
+
+
+def init_parameters(arch: Architecture, seed: int, scale: float = 1.0) -> Parameters:
+    """W[l][j][i] ~ N(0, scale²/n_{l-1}), b[l][j] = 0, drawn from ``random.Random(seed)``."""
+    check_architecture(arch)
     rng = random.Random(check_whole("seed", seed, minimum=0))
     scale = check_positive("scale", scale)
     W: list[Matrix] = []

@@ -17,9 +17,18 @@ from reference.validation import check_batch, check_data, check_parameters
 def forward_pass(
     arch: Architecture, params: Parameters, x: list[float]
 ) -> tuple[list[list[float]], list[list[float]]]:
+    """Every z[l] and a[l] for one sample x (checked; see feed_forward)."""
+    check_parameters(arch, params)
+    return feed_forward(arch, params, check_batch("x", [x], arch.sizes[0])[0])
+
+
+def feed_forward(
+    arch: Architecture, params: Parameters, x: list[float]
+) -> tuple[list[list[float]], list[list[float]]]:
     """z[l][j] = b[l][j] + Σ_i W[l][j][i]·a[l-1][i], a[l][j] = φ_l(z[l][j]); a[0] = x.
 
     Returns (z, a) indexed by layer: z[0] is empty (the input has no weighted input).
+    Unchecked: for callers whose parameters and sample are already checked.
     """
     z: list[list[float]] = [[]]
     a: list[list[float]] = [list(x)]
@@ -44,7 +53,7 @@ def forward(arch: Architecture, params: Parameters, X: list[list[float]]) -> Mat
     """Network outputs a[L] for each sample of the batch X (one row per sample)."""
     check_parameters(arch, params)
     rows = check_batch("X", X, arch.sizes[0])
-    return [forward_pass(arch, params, x)[1][arch.L] for x in rows]
+    return [feed_forward(arch, params, x)[1][arch.L] for x in rows]
 
 
 def _reduce(arch: Architecture, total: float, N: int) -> float:
@@ -60,7 +69,7 @@ def cost(
     x_rows, y_rows = check_data(arch, X, Y)
     total = 0.0
     for x, y in zip(x_rows, y_rows, strict=True):
-        z, a = forward_pass(arch, params, x)
+        z, a = feed_forward(arch, params, x)
         total += loss(arch.loss, z[arch.L], a[arch.L], y)
     return _reduce(arch, total, len(x_rows))
 
@@ -106,7 +115,7 @@ def backward(
     db = [[0.0] * arch.sizes[l] for l in range(1, arch.L + 1)]
     total = 0.0
     for x, y in zip(x_rows, y_rows, strict=True):
-        z, a = forward_pass(arch, params, x)
+        z, a = feed_forward(arch, params, x)
         total += loss(arch.loss, z[arch.L], a[arch.L], y)
         delta = backward_pass(arch, params, z, a, y)
         for l in range(1, arch.L + 1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reference.activations import phi_prime
 from reference.contract import Architecture, Parameters
 from reference.losses import loss as sample_loss
-from reference.network import apply_update, backward, backward_pass, forward_pass
+from reference.network import apply_update, backward, backward_pass, feed_forward
 
 
 def num(v: float) -> str:
@@ -54,7 +54,7 @@ def trace(
     ]
     for n in range(min(N, max_samples)):
         x, y = X[n], Y[n]
-        z, a = forward_pass(arch, params, x)
+        z, a = feed_forward(arch, params, x)
         delta = backward_pass(arch, params, z, a, y)
         out.append("")
         xs, ys = ", ".join(num(v) for v in x), ", ".join(num(v) for v in y)
@@ -115,7 +115,7 @@ def trace(
     over = "(1/N)·Σ_n " if mean else ("Σ_n " if N > 1 else "")
     out.append(f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] (BP4),")
     out.append(f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)")
-    z0, a0 = forward_pass(arch, params, X[0])
+    z0, a0 = feed_forward(arch, params, X[0])
     d0 = backward_pass(arch, params, z0, a0, Y[0])
     for l in range(L, 0, -1):
         nodes, hidden = _limited(arch.sizes[l], max_nodes)

@@ -6,7 +6,13 @@ import math
 import numbers
 from collections.abc import Collection
 
-from reference.contract import Architecture, ContractError, Parameters, check_target_range
+from reference.contract import (
+    Architecture,
+    ContractError,
+    Parameters,
+    check_architecture,
+    check_target_range,
+)
 
 
 def _items(value: object) -> list[object] | None:
@@ -62,6 +68,7 @@ def check_data(
 
 def check_parameters(arch: Architecture, params: Parameters) -> None:
     """W[l] of shape (n_l, n_{l-1}) and b[l] of length n_l, finite; b = 0 when bias is off."""
+    check_architecture(arch)
     if not isinstance(params, Parameters):
         raise ContractError(f"params: expected reference.Parameters; got {type(params).__name__}")
     if len(params.W) != arch.L or len(params.b) != arch.L:

@@ -12,7 +12,13 @@ import pytest
 
 import reference
 import vectorized
+from backprop_data.mnist import load_mnist, one_hot
+from backprop_data.persist import save
 from reference import ContractError
+from reference.training import train as reference_train
+from vectorized.training import fit
+from vectorized.training import train as vectorized_train
+from vectorized.workspace import Workspace
 
 ARCH = reference.Architecture((2, 3, 1), ("tanh", "sigmoid"), "half_squared_error", "sum")
 GOOD_X, GOOD_Y = [[0.1, 0.2], [0.3, 0.4]], [[1.0], [0.0]]
@@ -216,3 +222,108 @@ def test_a_refused_step_leaves_the_parameters_as_they_were() -> None:
     with pytest.raises(ContractError):
         vectorized.sgd_step(ARCH, params, [[0.1, math.nan]], [[1.0]], 0.1)
     assert vectorized.to_lists(params) == before
+
+
+# The other public functions, each with a bad argument: refused with a ContractError that
+# names the argument, before any work.
+PUBLIC = [
+    (
+        "reference.forward_pass x",
+        lambda: reference.forward_pass(ARCH, Ref.params(GOOD_W, GOOD_B), [0.1]),
+        r"x row 0: expected 2 numbers; got 1",
+    ),
+    (
+        "vectorized.forward_pass X",
+        lambda: vectorized.forward_pass(ARCH, Vec.params(GOOD_W, GOOD_B), [[0.1]]),
+        r"X: expected shape \(N, 2\)",
+    ),
+    (
+        "forward arch",
+        lambda: vectorized.forward("2-3-1", Vec.params(GOOD_W, GOOD_B), GOOD_X),
+        r"arch: expected reference.Architecture; got str",
+    ),
+    (
+        "reference.init_parameters arch",
+        lambda: reference.init_parameters((2, 3), 0),
+        r"arch: expected reference.Architecture; got tuple",
+    ),
+    (
+        "to_arrays float16",
+        lambda: vectorized.to_arrays(Ref.params(GOOD_W, GOOD_B), np.float16),
+        r"dtype: float16 is refused",
+    ),
+    (
+        "to_arrays dtype",
+        lambda: vectorized.to_arrays(Ref.params(GOOD_W, GOOD_B), "double-ish"),
+        r"dtype: expected float64 or float32; got 'double-ish'",
+    ),
+    (
+        "init_parameters int dtype",
+        lambda: vectorized.init_parameters(ARCH, 0, dtype=np.int64),
+        r"dtype: expected float64 or float32; got int64",
+    ),
+    ("Workspace batch", lambda: Workspace(ARCH, 0), r"batch: expected a whole number >= 1; got 0"),
+    (
+        "Workspace arch",
+        lambda: Workspace(None, 2),
+        r"arch: expected reference.Architecture; got NoneType",
+    ),  # type: ignore[arg-type]
+    (
+        "train steps",
+        lambda: vectorized_train(ARCH, Vec.params(GOOD_W, GOOD_B), GOOD_X, GOOD_Y, 0.1, 0),
+        r"steps: expected a whole number >= 1; got 0",
+    ),
+    (
+        "train batch_size",
+        lambda: vectorized_train(ARCH, Vec.params(GOOD_W, GOOD_B), GOOD_X, GOOD_Y, 0.1, 2, "2"),
+        r"batch_size: expected a whole number >= 1; got '2'",
+    ),
+    (
+        "reference train steps",
+        lambda: reference_train(ARCH, Ref.params(GOOD_W, GOOD_B), GOOD_X, GOOD_Y, 0.1, 2.5),
+        r"steps: expected a whole number >= 1; got 2.5",
+    ),
+    (
+        "fit seed",
+        lambda: fit(ARCH, Vec.params(GOOD_W, GOOD_B), GOOD_X, GOOD_Y, 0.1, 1, 2, "0"),
+        r"seed: expected a whole number >= 0; got '0'",
+    ),
+    (
+        "fit threads",
+        lambda: fit(ARCH, Vec.params(GOOD_W, GOOD_B), GOOD_X, GOOD_Y, 0.1, 1, 2, 0, threads=0),
+        r"threads: expected a whole number >= 1; got 0",
+    ),
+    (
+        "fit test",
+        lambda: fit(ARCH, Vec.params(GOOD_W, GOOD_B), GOOD_X, GOOD_Y, 0.1, 1, 2, 0, test=[1]),
+        r"test: expected a pair \(images, labels\); got list",
+    ),
+    (
+        "one_hot classes",
+        lambda: one_hot(np.array([0]), classes=0),
+        r"classes: expected a whole number >= 1; got 0",
+    ),
+    (
+        "one_hot floats",
+        lambda: one_hot(np.array([0.5])),
+        r"labels: expected 1 whole numbers in 0..9",
+    ),
+    (
+        "load_mnist dtype",
+        lambda: load_mnist("/nonexistent", np.float16),
+        r"dtype: float16 is refused",
+    ),
+    (
+        "save params",
+        lambda: save("/tmp/x.npz", ARCH, {"W": []}),
+        r"params: expected vectorized.Parameters; got dict",
+    ),  # type: ignore[arg-type]
+]
+
+
+@pytest.mark.parametrize(("what", "call", "message"), PUBLIC, ids=[p[0] for p in PUBLIC])
+def test_every_public_function_names_the_bad_argument(
+    what: str, call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(ContractError, match=message):
+        call()

@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
+import reference
+import vectorized
 from backprop_cli import matrix_trace
 from backprop_cli.reference_cli import main as reference_main
 from backprop_cli.vectorized_cli import main as vectorized_main
+from tests.mnist_data import real_mnist_dir
 
 MAINS = {"reference": reference_main, "vectorized": vectorized_main}
 
@@ -298,7 +301,7 @@ def test_no_traceback_from_the_real_command(package: str) -> None:
 def test_the_matrix_trace_check_sees_nan(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = matrix_trace.forward_pass
+    real = matrix_trace.feed_forward
 
     def poisoned(arch: Any, p: Any, X: Any) -> Any:
         Z, A = real(arch, p, X)
@@ -306,7 +309,58 @@ def test_the_matrix_trace_check_sees_nan(
         Z[1][0, 0] = float("nan")
         return Z, A
 
-    monkeypatch.setattr(matrix_trace, "forward_pass", poisoned)
+    monkeypatch.setattr(matrix_trace, "feed_forward", poisoned)
     assert vectorized_main(["trace", "mazur"]) == 1
     last = capsys.readouterr().out.splitlines()[-1]
     assert last.startswith("check against the node-by-node trace: DISAGREES")
+
+
+def test_a_speedup_sweep_too_large_for_memory_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, err = _status_and_error(vectorized_main, ["speedup", "--widths", "8,200000"], capsys)
+    assert status == 2 and err.startswith("error: --widths: 200000-200000-10 has ")
+
+
+def test_speedup_without_matplotlib_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    out = tmp_path / "sweep"
+    status, err = _status_and_error(
+        vectorized_main, ["speedup", "--widths", "8", "--out", str(out)], capsys
+    )
+    assert status == 2 and "needs matplotlib, the 'plot' extra" in err and not out.exists()
+
+
+def test_a_failed_save_names_the_users_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backprop_data import persist
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(persist.np, "savez", full)
+    arch = reference.Architecture((2, 1), ("sigmoid",), "half_squared_error")
+    with pytest.raises(OSError) as info:
+        persist.save(tmp_path / "net.npz", arch, vectorized.init_parameters(arch, 0))
+    assert (
+        str(info.value)
+        == f"{tmp_path / 'net.npz'}: could not write the network (No space left on device)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_diverging_mnist_run_exits_non_zero_and_saves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "net.npz"
+    argv = ["mnist", "--config", "softmax", "--lr", "1e6", "--epochs", "1", "--save", str(saved)]
+    argv += ["--data", str(real_mnist_dir())]
+    assert vectorized_main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: training diverged in epoch 1: the cost over the training set rose")
+    assert err.count("\n") == 1
+    assert not saved.exists()

@@ -42,7 +42,15 @@ class Gradients:
 
 def check_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     """float64 (the oracle's precision, the default) or float32 (for speed)."""
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise contract.ContractError(f"dtype: expected float64 or float32; got {dtype!r}") from None
+    if dt == np.float16:
+        raise contract.ContractError(
+            "dtype: float16 is refused: its 11-bit significand cannot hold a gradient "
+            "check's rounding bound; expected float64 or float32"
+        )
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise contract.ContractError(f"dtype: expected float64 or float32; got {dt}")
     return dt

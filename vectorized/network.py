@@ -12,11 +12,20 @@ from vectorized.validation import check_batch, check_data, check_parameters
 
 
 def forward_pass(
+    arch: Architecture, params: Parameters, X: object
+) -> tuple[list[FloatArray], list[FloatArray]]:
+    """Every Z[l] and A[l] for the batch X (checked; see feed_forward)."""
+    dtype = check_parameters(arch, params)
+    return feed_forward(arch, params, check_batch("X", X, arch.sizes[0], dtype))
+
+
+def feed_forward(
     arch: Architecture, params: Parameters, X: FloatArray
 ) -> tuple[list[FloatArray], list[FloatArray]]:
     """Z[l] = A[l-1] @ W[l]ᵀ + b[l], A[l] = φ_l(Z[l]); A[0] = X (one row per sample).
 
     Returns (Z, A) indexed by layer; Z[0] is X itself (the input has no weighted input).
+    Unchecked: for callers whose parameters and batch are already checked.
     """
     Z: list[FloatArray] = [X]
     A: list[FloatArray] = [X]
@@ -32,7 +41,7 @@ def forward_pass(
 def forward(arch: Architecture, params: Parameters, X: object) -> FloatArray:
     """Network outputs A[L], shape (N, n_L), for the batch X of shape (N, n_0)."""
     dtype = check_parameters(arch, params)
-    return forward_pass(arch, params, check_batch("X", X, arch.sizes[0], dtype))[1][arch.L]
+    return feed_forward(arch, params, check_batch("X", X, arch.sizes[0], dtype))[1][arch.L]
 
 
 def reduce_cost(arch: Architecture, per_sample: FloatArray) -> float:
@@ -45,7 +54,7 @@ def cost(arch: Architecture, params: Parameters, X: object, Y: object) -> float:
     """C = Σ_n ℓ(A[L]_n, Y_n), divided by N for the mean reduction."""
     dtype = check_parameters(arch, params)
     Xa, Ya = check_data(arch, X, Y, dtype)
-    Z, A = forward_pass(arch, params, Xa)
+    Z, A = feed_forward(arch, params, Xa)
     return reduce_cost(arch, losses(arch.loss, Z[arch.L], A[arch.L], Ya))
 
 
@@ -54,7 +63,7 @@ def backward_arrays(
 ) -> Gradients:
     """BP1–BP4 on checked arrays: Δ[l-1] = (Δ[l] @ W[l]) * φ'(Z[l-1]), ∂C/∂W[l] = Δ[l]ᵀ @ A[l-1]."""
     L = arch.L
-    Z, A = forward_pass(arch, params, X)
+    Z, A = feed_forward(arch, params, X)
     C = reduce_cost(arch, losses(arch.loss, Z[L], A[L], Y))
     Delta = output_delta(arch.activations[L - 1], arch.loss, Z[L], A[L], Y)
     if arch.reduction == "mean":

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reference.contract import Architecture, ContractError, check_target_range
+from reference.contract import Architecture, ContractError, check_architecture, check_target_range
 from vectorized.arrays import FloatArray, Parameters, check_dtype
 
 
@@ -79,6 +79,7 @@ def check_labels(what: str, labels: object, N: int, classes: int) -> npt.NDArray
 
 def check_parameters(arch: Architecture, params: Parameters) -> np.dtype[Any]:
     """W[l] of shape (n_l, n_{l-1}), b[l] of shape (n_l,), one float dtype, finite; b = 0 if off."""
+    check_architecture(arch)
     if not isinstance(params, Parameters):
         raise ContractError(f"params: expected vectorized.Parameters; got {type(params).__name__}")
     if len(params.W) != arch.L or len(params.b) != arch.L:

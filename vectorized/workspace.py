@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reference.contract import Architecture, ContractError, DivergenceError, check_whole
+from reference.contract import (
+    Architecture,
+    ContractError,
+    DivergenceError,
+    check_architecture,
+    check_whole,
+)
 from vectorized.arrays import FloatArray, Parameters, check_dtype
 from vectorized.losses import losses
 
@@ -159,9 +165,7 @@ class Workspace:
     """Buffers for one architecture, batches of up to ``batch`` rows, one dtype."""
 
     def __init__(self, arch: Architecture, batch: int, dtype: npt.DTypeLike = np.float64) -> None:
-        if not isinstance(arch, Architecture):
-            raise ContractError(f"arch: expected reference.Architecture; got {type(arch).__name__}")
-        self.arch = arch
+        self.arch = check_architecture(arch)
         self.dtype = check_dtype(dtype)
         self.batch = batch = check_whole("batch", batch)
         sizes = arch.sizes
