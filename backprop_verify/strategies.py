@@ -8,16 +8,28 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 import reference
+from backprop_verify.rounding import ACTIVATION_FACTS
 
-HIDDEN = ("identity", "sigmoid", "tanh", "relu")
-# Every (output activation, loss) pair the contract accepts.
+
+def _accepted(activation: str, loss: str) -> bool:
+    try:
+        reference.Architecture((1, 1), (activation,), loss)
+    except reference.ContractError:
+        return False
+    return True
+
+
+# Every activation a hidden layer may have (the contract allows softmax on the output only),
+# and every (output activation, loss) pair the contract accepts: read from the contract, so
+# a new activation or loss is drawn as soon as it is added there.
+HIDDEN = tuple(
+    name for name in reference.ACTIVATIONS if ACTIVATION_FACTS[name].max_abs_dphi is not None
+)
 OUTPUT_PAIRS = tuple(
-    [
-        (act, loss)
-        for act in (*HIDDEN, "softmax")
-        for loss in ("half_squared_error", "sum_of_squares")
-    ]
-    + [("sigmoid", "binary_cross_entropy"), ("softmax", "categorical_cross_entropy")]
+    (act, loss)
+    for act in reference.ACTIVATIONS
+    for loss in reference.LOSSES
+    if _accepted(act, loss)
 )
 # From tiny to large enough to saturate σ (|z| of hundreds).
 SCALES = (1e-3, 0.3, 1.0, 4.0, 30.0)

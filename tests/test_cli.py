@@ -361,6 +361,8 @@ def test_a_diverging_mnist_run_exits_non_zero_and_saves_nothing(
     argv += ["--data", str(real_mnist_dir())]
     assert vectorized_main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: training diverged in epoch 1: the cost over the training set rose")
+    assert err.startswith(
+        "error: training diverged in epoch 1: the cost over the training set rose"
+    )
     assert err.count("\n") == 1
     assert not saved.exists()

@@ -33,9 +33,7 @@ def test_float32_values_survive_a_round_trip(values: list[float]) -> None:
 
 def test_only_float64_and_float32() -> None:
     arch = reference.Architecture((1, 1), ("identity",), "half_squared_error")
-    with pytest.raises(
-        reference.ContractError, match="dtype: float16 is refused"
-    ):
+    with pytest.raises(reference.ContractError, match="dtype: float16 is refused"):
         vectorized.init_parameters(arch, seed=0, dtype=np.float16)
 
 

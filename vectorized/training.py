@@ -229,7 +229,7 @@ def fit(
                 raise _diverged(f"epoch {epoch + 1}, {exc}", eta) from None
             history.seconds.append(time.perf_counter() - start)
             C = dataset_cost(arch, params, Xa, Ya)
-            if not C <= BLOWUP * initial:  # NaN, or steps that overshoot ever further
+            if not BLOWUP * initial >= C:  # NaN, or steps that overshoot ever further
                 for p, q in zip((*params.W, *params.b), (*kept.W, *kept.b), strict=True):
                     p[...] = q
                 raise DivergenceError(
