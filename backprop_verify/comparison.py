@@ -1,16 +1,72 @@
-"""Comparisons whose tolerance is the rounding bound of tests/rounding.py."""
+"""Comparisons whose tolerance is the rounding bound of backprop_verify.rounding, with
+messages that name the quantity, its layer, row and column, and label shapes."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from backprop_verify.rounding import FLOORS
 
+# Quantities stored per layer: their first index is the layer l = 1..L (Python's l - 1).
+LAYERED = ("dC/dW", "dC/db", "∂C/∂W", "∂C/∂b", "W", "b")
+
+
+class Disagreement(AssertionError):  # noqa: N818 - it is a failed check, not an error
+    """A value outside the rounding bound of the oracle's: which one, by how much."""
+
+    def __init__(
+        self, message: str, quantity: str = "", got: float = math.nan, want: float = math.nan
+    ) -> None:
+        super().__init__(message)
+        self.quantity, self.got, self.want = quantity, got, want
+
 
 def flat(x: Any) -> list[float]:
+    """The numbers of a nested structure, in order."""
     if isinstance(x, (int, float)):
         return [float(x)]
     return [v for item in x for v in flat(item)]
+
+
+def shape(x: Any) -> str:
+    """A nested structure's shape as text: ``(3, 2)``, or per layer ``[(3, 2), (1, 3)]``."""
+    if isinstance(x, (int, float)):
+        return "()"
+    dims: list[int] = []
+    y = x
+    while not isinstance(y, (int, float)):
+        dims.append(len(y))
+        if not y:
+            break
+        y = y[0]
+    if len(dims) > 1 and _ragged(x):
+        return "[" + ", ".join(shape(item) for item in x) + "]"
+    return "(" + ", ".join(map(str, dims)) + ("," if len(dims) == 1 else "") + ")"
+
+
+def _ragged(x: Any) -> bool:
+    return len({shape(item) for item in x}) > 1
+
+
+def _pretty(what: str) -> str:
+    return what.replace("dC/dW", "∂C/∂W").replace("dC/db", "∂C/∂b")
+
+
+def _label(what: str, path: tuple[int, ...]) -> str:
+    """``∂C/∂W[2][0][1]`` (layer first, from 1) or ``outputs[n][j]``."""
+    name = _pretty(what)
+    if not path:
+        return name
+    layered = name.split()[0] in LAYERED
+    first = path[0] + 1 if layered else path[0]
+    return name + f"[{first}]" + "".join(f"[{i}]" for i in path[1:])
+
+
+def _walk(x: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], float]]:
+    if isinstance(x, (int, float)):
+        return [(path, float(x))]
+    return [pair for k, item in enumerate(x) for pair in _walk(item, (*path, k))]
 
 
 def assert_close(what: str, got: Any, want: Any, bound: Any, dtype: str) -> None:
@@ -20,12 +76,22 @@ def assert_close(what: str, got: Any, want: Any, bound: Any, dtype: str) -> None
 
 
 def assert_within(what: str, got: Any, want: Any, allowed: Any, dtype: str) -> None:
-    """|got − want| ≤ allowed + floor, element by element."""
-    g, w, e = flat(got), flat(want), flat(allowed)
-    assert len(g) == len(w) == len(e), f"{what}: shapes differ ({len(g)}, {len(w)}, {len(e)})"
-    floor = FLOORS[dtype]
-    for k, (gk, wk, ek) in enumerate(zip(g, w, e, strict=True)):
-        assert abs(gk - wk) <= ek + floor, (
-            f"{what}[{k}]: got {gk!r}, expected {wk!r}, difference {abs(gk - wk):.3e} "
-            f"exceeds the rounding bound {ek:.3e} + {floor:.1e}"
+    """|got − want| ≤ allowed + floor, element by element; the first that is not raises
+    Disagreement naming it (layer, row, column) with both values."""
+    g, w, e = _walk(got), _walk(want), flat(allowed)
+    if len(g) != len(w) or shape(got) != shape(want):
+        raise Disagreement(
+            f"{_pretty(what)}: shapes differ: got {shape(got)}, expected {shape(want)}", what
         )
+    floor = FLOORS[dtype]
+    for (path, gk), (_, wk), ek in zip(g, w, e, strict=True):
+        if not abs(gk - wk) <= ek + floor:
+            name = _label(what, path)
+            if math.isnan(gk) or math.isinf(gk):
+                problem = f"got {gk!r} where the oracle has {wk!r}"
+            else:
+                problem = (
+                    f"got {gk!r}, expected {wk!r}, difference {abs(gk - wk):.3e} "
+                    f"exceeds the rounding bound {ek:.3e} + {floor:.1e}"
+                )
+            raise Disagreement(f"{name}: {problem}", name, gk, wk)

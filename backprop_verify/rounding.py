@@ -111,23 +111,16 @@ ACTIVATION_FACTS = {
 }
 
 
-def _facts(name: str) -> ActivationFacts:
-    try:
-        return ACTIVATION_FACTS[name]
-    except KeyError:
-        raise reference.ContractError(f"activation: no rounding facts for {name!r}") from None
-
-
 def _max_abs_dphi(name: str, z: float, e: float) -> float:
     """max |φ'(ζ)| for ζ in [z − e, z + e]."""
-    f = _facts(name).max_abs_dphi
+    f = ACTIVATION_FACTS[name].max_abs_dphi
     assert f is not None, "softmax is a layer"
     return f(z, e)
 
 
 def _dphi_error(name: str, a: float, ea: float, eps: float) -> tuple[float, float]:
     """φ'(z) as computed from a (σ: a(1−a), tanh: 1−a²): its value's size and its error."""
-    f = _facts(name).dphi_error
+    f = ACTIVATION_FACTS[name].dphi_error
     assert f is not None, "softmax is a layer"
     return f(a, ea, eps)
 
@@ -207,7 +200,7 @@ def _forward_bound(
             for z_j, a_j, e in zip(z[l], a[l], ez_l, strict=True):
                 if name == "relu" and e > 0.0 and abs(z_j) <= 2.0 * e:
                     ambiguous = True
-                facts = _facts(name)
+                facts = ACTIVATION_FACTS[name]
                 rounding = (u_f + 3 * eps) * abs(a_j) if facts.rounds else 0.0
                 e_a = _max_abs_dphi(name, z_j, 2.0 * e) * e + rounding
                 # σ and tanh are bounded: no error can exceed the width of their range.
@@ -318,13 +311,6 @@ LOSS_FACTS = {
 }
 
 
-def _loss_facts(name: str) -> LossFacts:
-    try:
-        return LOSS_FACTS[name]
-    except KeyError:
-        raise reference.ContractError(f"loss: no rounding facts for {name!r}") from None
-
-
 def error_bound(
     arch: reference.Architecture,
     params: reference.Parameters,
@@ -355,7 +341,7 @@ def error_bound(
         z, a, ez, ea, amb = _forward_bound(arch, params, x, eps, eW, eb, ex)
         ambiguous = ambiguous or amb
         outputs.append(ea[L])
-        facts = _loss_facts(arch.loss)
+        facts = LOSS_FACTS[arch.loss]
         e_cost += facts.loss_bound(z[L], a[L], y, ez[L], ea[L], eps)
         cost_mag += abs(sample_loss(arch.loss, z[L], a[L], y))
         delta = backward_pass(arch, params, z, a, y)

@@ -11,6 +11,7 @@ import pytest
 import reference
 import vectorized
 from backprop_data.mnist import load_mnist, one_hot
+from backprop_verify.comparison import flat
 from reference.contract import DivergenceError
 from reference.training import train as reference_train
 from tests.mnist_data import fake_mnist
@@ -67,3 +68,11 @@ def test_fit_leaves_the_parameters_of_the_last_finite_step(tmp_path: Path) -> No
     assert last is not None
     for w, v in zip(params.W, last.W, strict=True):
         assert np.array_equal(w, v) and np.isfinite(w).all()
+
+
+def test_train_without_a_callback_returns_every_cost() -> None:
+    start = reference.init_parameters(ARCH, seed=0)
+    params, costs = vectorized_train(ARCH, vectorized.to_arrays(start), X, Y, 0.01, 5)
+    want, want_costs = reference_train(ARCH, start, X, Y, 0.01, 5)
+    assert costs == pytest.approx(want_costs, rel=1e-12)
+    assert pytest.approx(want.W, rel=1e-12) == vectorized.to_lists(params).W  # type: ignore[arg-type]

@@ -37,3 +37,20 @@ def test_an_unknown_name_fails_loudly(lookup: object) -> None:
 def test_softmax_has_no_element_wise_derivative() -> None:
     with pytest.raises(reference.ContractError, match="output layer only"):
         ref_activations.phi_prime("softmax", 0.0, 0.5)
+
+
+def test_vectorized_softmax_has_no_element_wise_derivative() -> None:
+    import numpy as np
+
+    with pytest.raises(reference.ContractError, match="output layer only"):
+        vec_activations.phi_prime("softmax", np.zeros((1, 2)), np.full((1, 2), 0.5))
+
+
+def test_a_relu_within_rounding_of_its_kink_is_ambiguous() -> None:
+    from backprop_verify.rounding import error_bound
+
+    arch = reference.Architecture((3, 1), ("relu",), "half_squared_error")
+    # 0.3 − 0.1 − 0.2 is 5.6e-17 in floating point, not 0: within the sum's rounding bound.
+    p = reference.Parameters([[[0.3, -0.1, -0.2]]], [[0.0]])
+    assert error_bound(arch, p, [[1.0, 1.0, 1.0]], [[0.0]]).ambiguous
+    assert not error_bound(arch, p, [[1.0, 0.0, 0.0]], [[0.0]]).ambiguous
