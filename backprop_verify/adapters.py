@@ -1,16 +1,21 @@
-"""Implementations under test, behind one list-in, list-out interface.
+"""Implementations under check, behind one list-in, list-out interface.
 
-An implementation is a module with ``forward``, ``cost``, ``backward`` and ``sgd_step``:
-either on nested lists (the reference's signatures) or on NumPy arrays (vectorized's
-signatures: parameters as ``vectorized.Parameters``, batches as arrays, results with
-``.W``, ``.b`` and ``.cost``).  ``pytest --impl mypackage.mymodule`` adds a module of the
-second kind, so a student's own backprop is held to every property in this suite.
+An implementation is a module with ``forward``, ``cost`` and ``backward`` (and, if it has
+one, ``sgd_step``): either on nested lists (the reference's signatures) or on NumPy
+arrays (vectorized's signatures: parameters as ``vectorized.Parameters``, batches as
+arrays, results with ``.W``, ``.b`` and ``.cost``). A module may declare what it supports
+with ``CAPABILITIES`` (backprop_verify.capabilities), including its layout of W.
+``backprop_verify.shapes`` builds these functions from code shaped the textbook ways.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -19,32 +24,48 @@ import numpy as np
 import reference
 import vectorized
 from backprop_verify import workspace_impl
+from backprop_verify.capabilities import FULL, Capabilities
+from reference.contract import ContractError
 
-REQUIRED = ("forward", "cost", "backward", "sgd_step")
+REQUIRED = ("forward", "cost", "backward")
+OPTIONAL = ("sgd_step", "forward_pass")
 
 
 @dataclass(frozen=True)
 class Implementation:
-    """A module and the precision its bound is computed in."""
+    """A module, the precision its bound is computed in, and what it supports."""
 
     name: str
     module: ModuleType
     dtype: str  # "float64" or "float32": which rounding analysis applies
     on_lists: bool = False  # the reference's signatures (nested lists)
+    caps: Capabilities = FULL
+
+    @property
+    def has_step(self) -> bool:
+        """Whether the module offers ``sgd_step``."""
+        return callable(getattr(self.module, "sgd_step", None))
 
     def _params(self, p: reference.Parameters) -> Any:
-        return p if self.on_lists else vectorized.to_arrays(p, self.dtype)
+        if self.on_lists:
+            return p
+        q = vectorized.to_arrays(p, self.dtype)
+        if self.caps.weights == "in_out":
+            q = vectorized.Parameters([np.ascontiguousarray(W.T) for W in q.W], q.b)
+        return q
 
     def _data(self, X: list[list[float]]) -> Any:
         return X if self.on_lists else np.asarray(X, dtype=self.dtype)
 
-    @staticmethod
-    def _lists(obj: Any) -> reference.Parameters:
+    def _lists(self, obj: Any) -> reference.Parameters:
+        """The module's parameters or gradients as the contract's nested lists."""
         if isinstance(obj, (reference.Parameters, reference.Gradients)):
             return reference.Parameters(obj.W, obj.b)
+        W = [np.asarray(w, dtype=np.float64) for w in obj.W]
+        if self.caps.weights == "in_out":
+            W = [w.T for w in W]
         return reference.Parameters(
-            [np.asarray(W, dtype=np.float64).tolist() for W in obj.W],
-            [np.asarray(v, dtype=np.float64).tolist() for v in obj.b],
+            [w.tolist() for w in W], [np.asarray(v, dtype=np.float64).tolist() for v in obj.b]
         )
 
     def held(self, p: reference.Parameters) -> reference.Parameters:
@@ -93,6 +114,47 @@ class Implementation:
             q = self.module.sgd_step(arch, q, Xn, Yn, eta)
         return self._lists(q)
 
+    def changes_its_inputs(
+        self,
+        arch: reference.Architecture,
+        p: reference.Parameters,
+        X: list[list[float]],
+        Y: list[list[float]],
+        eta: float,
+    ) -> list[str]:
+        """Which arguments a call of each function modified (its own copies are compared)."""
+        q, Xn, Yn = self._params(p), self._data(X), self._data(Y)
+        calls: list[tuple[str, Callable[[], object]]] = [
+            ("forward", lambda: self.module.forward(arch, q, Xn)),
+            ("cost", lambda: self.module.cost(arch, q, Xn, Yn)),
+            ("backward", lambda: self.module.backward(arch, q, Xn, Yn)),
+        ]
+        if self.has_step:
+            calls.append(("sgd_step", lambda: self.module.sgd_step(arch, q, Xn, Yn, eta)))
+        changed = []
+        for name, call in calls:
+            before = _snapshot(q, Xn, Yn)
+            call()
+            after = _snapshot(q, Xn, Yn)
+            for what, (old, new) in zip(
+                ("params", "X", "Y"), zip(before, after, strict=True), strict=True
+            ):
+                if old != new:
+                    changed.append(f"{name} changed its argument {what}")
+        return changed
+
+
+def _snapshot(q: Any, X: Any, Y: Any) -> tuple[Any, Any, Any]:
+    def lists(v: Any) -> Any:
+        return np.asarray(v, dtype=np.float64).tolist()
+
+    params = (
+        (q.W, q.b)
+        if isinstance(q, reference.Parameters)
+        else ([lists(w) for w in q.W], [lists(v) for v in q.b])
+    )
+    return repr(params), repr(lists(X)), repr(lists(Y))
+
 
 BUILT_IN = (
     Implementation("reference", reference, "float64", on_lists=True),
@@ -105,10 +167,61 @@ BUILT_IN = (
 
 
 def load(spec: str) -> Implementation:
-    """``package.module`` or ``package.module:float32``: a user's array implementation."""
+    """``package.module`` or ``package.module:float32`` (or a path to a .py file): a user's
+    array implementation, with its declared capabilities. Every problem is a ContractError
+    that says what to do."""
+    if not isinstance(spec, str) or not spec:
+        raise ContractError(f"module: expected a name like mypackage.mybackprop; got {spec!r}")
     name, _, dtype = spec.partition(":")
-    module = importlib.import_module(name)
+    dtype = dtype or "float64"
+    if dtype == "float16":
+        raise ContractError(
+            f"{spec}: float16 is not checked: its 11-bit significand leaves no room between "
+            "rounding and a real error for gradients; check in float32 or float64"
+        )
+    if dtype not in ("float64", "float32"):
+        raise ContractError(
+            f"{spec}: expected :float64 or :float32 after the module; got {dtype!r}"
+        )
+    module = _import(name)
     missing = [f for f in REQUIRED if not callable(getattr(module, f, None))]
     if missing:
-        raise ValueError(f"--impl {name}: expected functions {REQUIRED}; missing {missing}")
-    return Implementation(spec, module, dtype or "float64")
+        raise ContractError(
+            f"{name}: expected the functions {', '.join(REQUIRED)} (and optionally "
+            f"{', '.join(OPTIONAL)}); missing {', '.join(missing)}"
+        )
+    caps = getattr(module, "CAPABILITIES", FULL)
+    if not isinstance(caps, Capabilities):
+        raise ContractError(
+            f"{name}.CAPABILITIES: expected backprop_verify.Capabilities(...); "
+            f"got {type(caps).__name__}"
+        )
+    if dtype not in caps.dtypes:
+        raise ContractError(f"{spec}: the module declares dtypes {caps.dtypes}; got {dtype}")
+    return Implementation(spec, module, dtype, caps=caps)
+
+
+def _import(name: str) -> ModuleType:
+    """A module by dotted name, or a .py file by path."""
+    try:
+        if name.endswith(".py"):
+            path = Path(name)
+            if not path.is_file():
+                raise ContractError(f"{name}: no such file")
+            spec = importlib.util.spec_from_file_location(path.stem, path)
+            if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has one
+                raise ContractError(f"{name}: cannot be imported")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[path.stem] = module
+            spec.loader.exec_module(module)
+            return module
+        return importlib.import_module(name)
+    except ContractError:
+        raise
+    except ImportError as exc:
+        raise ContractError(
+            f"{name}: cannot be imported ({exc}); give a module importable from here "
+            "(run from its folder, or pass the path to its .py file)"
+        ) from None
+    except Exception as exc:  # the user's module failed while it was being imported
+        raise ContractError(f"{name}: importing it raised {type(exc).__name__}: {exc}") from None

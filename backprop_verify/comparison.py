@@ -79,7 +79,7 @@ def assert_within(what: str, got: Any, want: Any, allowed: Any, dtype: str) -> N
     """|got − want| ≤ allowed + floor, element by element; the first that is not raises
     Disagreement naming it (layer, row, column) with both values."""
     g, w, e = _walk(got), _walk(want), flat(allowed)
-    if len(g) != len(w) or shape(got) != shape(want):
+    if len(g) != len(w) or len(g) != len(e) or shape(got) != shape(want):
         raise Disagreement(
             f"{_pretty(what)}: shapes differ: got {shape(got)}, expected {shape(want)}", what
         )

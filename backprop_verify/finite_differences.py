@@ -20,6 +20,7 @@ import random
 
 import reference
 from backprop_verify.adapters import Implementation
+from backprop_verify.comparison import Disagreement, shape
 from backprop_verify.rounding import error_bound
 from reference.network import feed_forward
 
@@ -62,6 +63,12 @@ def gradient_violations(
 ) -> tuple[int, list[str]]:
     """(coordinates checked, descriptions of those whose gradient misses the cost's slope)."""
     grads = impl.backward(arch, p, X, Y)
+    if shape(grads.W) != shape(p.W) or shape(grads.b) != shape(p.b):
+        raise Disagreement(
+            f"∂C/∂W, ∂C/∂b: shapes differ from the parameters': got {shape(grads.W)} and "
+            f"{shape(grads.b)}, expected {shape(p.W)} and {shape(p.b)}",
+            "shapes",
+        )
     bound = error_bound(arch, p, X, Y, "float64")
     coords = [
         ("W", l, j, i)

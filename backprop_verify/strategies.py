@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 import reference
+from backprop_verify.capabilities import FULL, Capabilities
 from backprop_verify.rounding import ACTIVATION_FACTS
 
 
@@ -77,23 +78,50 @@ def cases(
     max_batch: int = 16,
     scales: tuple[float, ...] = SCALES,
     input_scales: tuple[float, ...] = (1e-3, 1.0, 10.0),
+    caps: Capabilities = FULL,
+    losses: tuple[str, ...] | None = None,
+    reductions: tuple[str, ...] | None = None,
+    biases: tuple[str, ...] | None = None,
+    relu_at_zero: bool | None = None,
+    need: str | None = None,
 ) -> Case:
-    """Depth 1–4, widths 1–8, every valid activation/loss/reduction/bias, batch 1–16."""
-    L = draw(st.integers(1, max_depth))
-    sizes = tuple(draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1)))
-    hidden = tuple(draw(st.sampled_from(HIDDEN)) for _ in range(L - 1))
-    out_act, loss = draw(st.sampled_from(OUTPUT_PAIRS))
+    """A network, parameters and a batch inside ``caps`` (by default the whole contract:
+    depth 1–4, widths 1–8, every valid activation/loss/reduction/bias, batch 1–16).
+
+    ``losses``, ``reductions``, ``biases`` narrow the declared ones further; ``need`` is an
+    activation that must appear in the network (for the special cases that are about it);
+    ``relu_at_zero`` forces (or forbids) a ReLU node whose z is exactly 0.
+    """
+    low, high = caps.depths
+    pairs = [(act, loss) for act, loss in caps.pairs if losses is None or loss in losses]
+    if need is not None and all(act != need for act, _ in pairs):
+        low = max(low, 2)  # ``need`` can only be a hidden layer's activation
+    L = draw(st.integers(low, min(high, max_depth)))
+    sizes = tuple(
+        draw(
+            st.lists(st.integers(1, min(max_width, caps.max_width)), min_size=L + 1, max_size=L + 1)
+        )
+    )
+    pairs = [(act, loss) for act, loss in caps.pairs if losses is None or loss in losses]
+    hidden = [draw(st.sampled_from(caps.hidden)) for _ in range(L - 1)]
+    if need is not None and need not in hidden:
+        output_pairs = [pair for pair in pairs if pair[0] == need]
+        if output_pairs and (L == 1 or need not in caps.hidden or draw(st.booleans())):
+            pairs = output_pairs
+        else:
+            hidden[draw(st.integers(0, len(hidden) - 1))] = need
+    out_act, loss = draw(st.sampled_from(pairs))
     arch = reference.Architecture(
         sizes,
         (*hidden, out_act),
         loss,
-        draw(st.sampled_from(reference.REDUCTIONS)),
-        draw(st.sampled_from(reference.BIAS_MODES)),
+        draw(st.sampled_from(reductions or caps.reductions)),
+        draw(st.sampled_from(biases or caps.biases)),
     )
-    N = draw(st.integers(1, max_batch))
+    N = draw(st.integers(1, min(max_batch, caps.max_batch)))
     scale = draw(st.sampled_from(scales))
     x_scale = draw(st.sampled_from(input_scales))
-    relu_at_zero = draw(st.booleans())
+    at_zero = draw(st.booleans()) if relu_at_zero is None else relu_at_zero
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     W = [
         [[scale * rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
@@ -103,7 +131,7 @@ def cases(
         [scale * rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
         for l in range(1, L + 1)
     ]
-    if relu_at_zero:
+    if at_zero:
         # Node 0 of every ReLU layer gets z = 0 exactly, for every sample, in any
         # summation order: its weights and bias are zero.
         for l, act in enumerate(arch.activations, start=1):

@@ -1,0 +1,11 @@
+"""``python -m backprop_verify check MODULE``."""
+
+import sys
+
+try:
+    from backprop_verify.check import main
+except ImportError as exc:  # pragma: no cover - only without the check extra
+    sys.exit(f'error: the checker needs {exc.name}: pip install -e ".[check]"')
+
+if __name__ == "__main__":  # pragma: no cover - the module's entry point
+    sys.exit(main(sys.argv[1:]))

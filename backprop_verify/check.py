@@ -1,0 +1,248 @@
+"""``python -m backprop_verify check MODULE``: every property that applies to a module,
+inside what it declares, with a verdict, the shrunk counterexample and a diagnosis."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, NoReturn
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis.errors import Unsatisfiable
+
+from backprop_verify import properties
+from backprop_verify.adapters import Implementation, load
+from backprop_verify.comparison import Disagreement
+from backprop_verify.diagnosis import diagnose, slope_verdict, wrong_node
+from backprop_verify.strategies import Case
+from reference.contract import ContractError
+
+# Properties whose failure is explained by the gradient suspects, and by the cost check.
+GRADIENT_PROPERTIES = (
+    "outputs, cost and gradients agree",
+    "saturated σ/tanh",
+    "ReLU exactly at 0",
+    "frozen and absent biases",
+    "permuting the batch changes nothing",
+    "sum = Σ per-sample gradients",
+    "mean = sum / N",
+)
+
+
+@dataclass
+class Outcome:
+    """One property's result."""
+
+    name: str
+    verdict: str  # "pass", "FAIL" or "n/a"
+    examples: int = 0
+    reason: str = ""
+    message: str = ""
+    counterexample: str = ""
+    diagnosis: list[str] = field(default_factory=list)
+    trace: str = ""
+
+
+def run_property(
+    prop: properties.Property, impl: Implementation, examples: int, seed: int
+) -> Outcome:
+    """Run one property with hypothesis inside the module's capabilities."""
+    reason = prop.applies(impl)
+    if reason:
+        return Outcome(prop.name, "n/a", reason=reason)
+    state: dict[str, Any] = {"passed": 0, "last": None}
+
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        verbosity=Verbosity.quiet,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+    )
+    @given(prop.draw(impl.caps))
+    def body(drawn: dict[str, Any]) -> None:
+        state["last"] = drawn
+        prop.check(impl, **drawn)
+        state["passed"] += 1
+
+    try:
+        hypothesis_seed(seed)(body)()
+    except Unsatisfiable:
+        return Outcome(
+            prop.name,
+            "n/a",
+            reason="no drawn case could be judged (each sat at a ReLU kink or diverged)",
+        )
+    except Exception as exc:
+        return _failure(prop, impl, exc, state["last"], state["passed"])
+    if state["passed"] == 0:
+        return Outcome(prop.name, "n/a", reason="no drawn case could be judged")
+    return Outcome(prop.name, "pass", examples=state["passed"])
+
+
+def _failure(
+    prop: properties.Property, impl: Implementation, exc: Exception, drawn: Any, passed: int
+) -> Outcome:
+    case: Case | None = drawn.get("case") if isinstance(drawn, dict) else None
+    eta = drawn.get("eta") if isinstance(drawn, dict) else None
+    if isinstance(exc, Disagreement):
+        message = str(exc)
+    else:
+        message = f"the module raised {type(exc).__name__}: {exc}"
+    out = Outcome(prop.name, "FAIL", examples=passed, message=message)
+    if case is None:
+        return out
+    extras = {k: v for k, v in drawn.items() if k != "case"}
+    out.counterexample = repr(case) + "".join(f"\n  {k}={v!r}" for k, v in extras.items())
+    if not isinstance(exc, Disagreement):
+        return out
+    if prop.name.startswith(("gradient = slope", "finite differences")):
+        out.diagnosis = slope_verdict(impl, case)
+    elif prop.name == "SGD steps agree" or prop.name in GRADIENT_PROPERTIES:
+        out.diagnosis = diagnose(impl, case, eta)
+    if prop.name != "inputs are not modified":
+        try:
+            out.trace = wrong_node(impl, case)
+        except Exception as err:  # the module fails on its own counterexample
+            out.trace = f"(no trace: the module raised {type(err).__name__}: {err})"
+    return out
+
+
+@dataclass
+class Report:
+    """Every property's outcome for one module."""
+
+    module: str
+    dtype: str
+    capabilities: str
+    outcomes: list[Outcome]
+    seconds: float
+
+    @property
+    def applicable(self) -> int:
+        """How many properties applied and judged at least one case."""
+        return sum(o.verdict != "n/a" for o in self.outcomes)
+
+    @property
+    def passed(self) -> bool:
+        """No failure, and at least one check applied."""
+        return self.applicable > 0 and all(o.verdict != "FAIL" for o in self.outcomes)
+
+
+def check(spec: str, examples: int = 50, seed: int = 0) -> Report:
+    """Check the module named by ``spec`` (``package.module[:float32]``)."""
+    impl = load(spec)
+    start = time.perf_counter()
+    outcomes = [run_property(prop, impl, examples, seed) for prop in properties.table()]
+    return Report(spec, impl.dtype, impl.caps.describe(), outcomes, time.perf_counter() - start)
+
+
+def format_report(report: Report) -> str:
+    """The table, then each failure with its counterexample, diagnosis and trace."""
+    lines = [
+        f"checking {report.module} ({report.dtype}) against the oracle",
+        f"declared: {report.capabilities}",
+        "",
+        f"{'property':<40} {'examples':>8}  verdict",
+    ]
+    for o in report.outcomes:
+        verdict = {"pass": "pass", "FAIL": "FAIL", "n/a": f"not applicable: {o.reason}"}[o.verdict]
+        count = "" if o.verdict == "n/a" else str(o.examples)
+        lines.append(f"{o.name:<40} {count:>8}  {verdict}")
+    for o in report.outcomes:
+        if o.verdict != "FAIL":
+            continue
+        lines += ["", f"FAIL: {o.name}", f"  {o.message}"]
+        if o.counterexample:
+            lines += [
+                "  smallest counterexample found:",
+                *("    " + x for x in o.counterexample.splitlines()),
+            ]
+        if o.diagnosis:
+            lines += ["  diagnosis, what fits:", *(f"    - {d}" for d in o.diagnosis)]
+        if o.trace:
+            lines += [
+                "  the step, node by node (module beside oracle):",
+                *("    " + x for x in o.trace.splitlines()),
+            ]
+    failed = sum(o.verdict == "FAIL" for o in report.outcomes)
+    lines.append("")
+    if report.applicable == 0:
+        lines.append(
+            "verdict: nothing checked: no property applies inside the declared capabilities"
+        )
+    else:
+        lines.append(
+            f"verdict: {'PASS' if report.passed else 'FAIL'} "
+            f"({report.applicable - failed} of {report.applicable} applicable properties hold; "
+            f"{report.seconds:.1f} s)"
+        )
+    return "\n".join(lines)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0; got {text!r}")
+    return value
+
+
+def main(argv: list[str]) -> int:
+    """``check MODULE[:float32] [--examples N] [--seed S] [--json]``: exit 0 pass, 1 fail."""
+    p = _Parser(
+        prog="python -m backprop_verify", description="Check a backprop against the oracle."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="run the properties against a module")
+    c.add_argument("module", help="package.module, a path to a .py file, optionally :float32")
+    c.add_argument(
+        "--examples", type=_positive, default=50, help="examples per property, >= 1 (default 50)"
+    )
+    c.add_argument(
+        "--seed", type=_seed, default=0, help="seed >= 0 of the generated cases (default 0)"
+    )
+    c.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = p.parse_args(argv)
+    try:
+        report = check(args.module, args.examples, args.seed)
+    except ContractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    if args.json:
+        print(
+            json.dumps(
+                {**asdict(report), "passed": report.passed, "applicable": report.applicable},
+                indent=2,
+            )
+        )
+    else:
+        print(format_report(report))
+    return 0 if report.passed else 1

@@ -1,0 +1,419 @@
+"""From "these numbers differ" to "this is the mistake": the usual suspects tested against
+a failing module's numbers, and the counterexample's trace, node by node, with the
+module's value beside the oracle's and the first disagreement marked with its equation."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import reference
+from backprop_verify.adapters import Implementation
+from backprop_verify.capabilities import Capabilities
+from backprop_verify.comparison import flat, shape
+from backprop_verify.rounding import FLOORS, error_bound
+from backprop_verify.strategies import Case, targets
+from backprop_verify.suspects import stale_step, variant_gradients
+
+# How close a module's numbers must be to a suspect's to say that suspect fits: far wider
+# than rounding, far narrower than any two different mistakes.
+FIT = {"float64": 1e-7, "float32": 1e-3}
+VARIANTS = {
+    "prime_of_a": "φ' evaluated at a = φ(z) instead of at z (σ'(a) where a(1 − a) was meant)",
+    "relu_prime_at_zero": "ReLU'(0) taken as 1 (the contract, and most libraries, use 0)",
+    "softmax_diagonal": "softmax differentiated as if element-wise, a(1 − a), instead of "
+    "through its full Jacobian (with cross-entropy δ[L] is simply a − y)",
+    "output_delta_hidden_z": "the output error δ[L] built with φ' of a hidden layer's z "
+    "(z[L−1]) instead of the output layer's z[L]",
+    "bias_wrong_axis": "the bias gradient summed over the wrong axis: over the nodes of each "
+    "sample instead of over the samples of each node (∂C/∂b[l] = Σ_n δ[l])",
+}
+TRANSPOSE = (
+    "a transpose: ∂C/∂W[l] comes out as its transpose (δ[l]ᵀ a[l−1] is (n_l, n_{l−1})); "
+    "a square layer hides the shape and transposes the values"
+)
+
+
+def _close(got: list[float], want: list[float], dtype: str) -> bool:
+    if len(got) != len(want) or not want:
+        return False
+    scale = max(max(abs(v) for v in want), FLOORS[dtype])
+    return all(abs(g - w) <= FIT[dtype] * scale for g, w in zip(got, want, strict=True))
+
+
+def _gradients(g: Any) -> list[float]:
+    return flat(g.W) + flat(g.b)
+
+
+SIGN = "a sign: the gradient has the opposite sign (ascent instead of descent?)"
+HALF = "½ squared error in one of cost and gradient, the sum of squares in the other"
+
+
+def _factor_suspects(arch: reference.Architecture, N: int) -> list[tuple[str, float]]:
+    n_out = arch.sizes[-1]
+    out = [(SIGN, -1.0)]
+    if N > 1 and arch.reduction == "mean":
+        out.append(
+            (
+                "a factor N (the batch size): the gradient summed over the batch, the cost a mean",
+                N,
+            )
+        )
+    elif N > 1:
+        out.append(("a factor 1/N: the gradient averaged over the batch, the cost summed", 1.0 / N))
+    if arch.loss in ("half_squared_error", "sum_of_squares"):
+        out += [(f"a factor 2: {HALF}", 2.0), (f"a factor 1/2: {HALF}", 0.5)]
+    if n_out > 1:
+        out.append(
+            (
+                "a factor 1/n_out: the gradient averaged over the outputs, the cost summed",
+                1.0 / n_out,
+            )
+        )
+        out.append(
+            (
+                "a factor n_out: the cost averaged over the outputs, the gradient summed over them",
+                float(n_out),
+            )
+        )
+    return out
+
+
+def shape_suspects(arch: reference.Architecture, N: int, got: Any, want: Any) -> list[str]:
+    """What a gradient of the wrong shape says."""
+    out = []
+    for g, w in zip(got.W, want.W, strict=False):
+        if shape(g) != shape(w) and shape(g) == shape([list(c) for c in zip(*w, strict=True)]):
+            out.append(TRANSPOSE)
+    for g, w in zip(got.b, want.b, strict=False):
+        if shape(g) != shape(w) and len(g) == N:
+            out.append(VARIANTS["bias_wrong_axis"])
+    if not out and (shape(got.W) != shape(want.W) or shape(got.b) != shape(want.b)):
+        out.append(
+            f"shapes: ∂C/∂W got {shape(got.W)}, expected {shape(want.W)}; "
+            f"∂C/∂b got {shape(got.b)}, expected {shape(want.b)}"
+        )
+    return out
+
+
+def cost_suspects(impl: Implementation, case: Case) -> list[str]:
+    """What fits a cost that differs from the oracle's."""
+    arch, p, X, Y = case.arch, case.params, case.X, case.Y
+    got, want = impl.cost(arch, p, X, Y), reference.cost(arch, p, X, Y)
+    return [
+        text.replace("the gradient", "the cost's gradient", 1)
+        for text, factor in _factor_suspects(arch, len(X))
+        if _close([got], [factor * want], impl.dtype)
+    ]
+
+
+def gradient_suspects(impl: Implementation, case: Case) -> tuple[list[str], list[str]]:
+    """(suspects that fit this case, suspects that could show here but do not fit)."""
+    arch, p, X, Y = case.arch, case.params, case.X, case.Y
+    want = reference.backward(arch, p, X, Y)
+    got = impl.backward(arch, p, X, Y)
+    fits, tested = [], []
+    fits += shape_suspects(arch, len(X), got, want)
+    g, w = _gradients(got), _gradients(want)
+    for text, factor in _factor_suspects(arch, len(X)):
+        tested.append(text)
+        if _close(g, [factor * v for v in w], impl.dtype):
+            fits.append(text)
+    square = [l for l in range(arch.L) if arch.sizes[l] == arch.sizes[l + 1] > 1]
+    if square:
+        text = TRANSPOSE
+        tested.append(text)
+        swapped = [
+            [list(col) for col in zip(*W_l, strict=True)] if l in square else W_l
+            for l, W_l in enumerate(want.W)
+        ]
+        if _close(flat(got.W), flat(swapped), impl.dtype) and not _close(
+            flat(got.W), flat(want.W), impl.dtype
+        ):
+            fits.append(text)
+    for bug, text in VARIANTS.items():
+        variant = variant_gradients(arch, p, X, Y, bug)
+        if variant is None:
+            continue
+        v = _gradients(variant)
+        if _close(v, w, impl.dtype):
+            continue  # indistinguishable from the right answer on this case
+        tested.append(text)
+        if _close(g, v, impl.dtype):
+            fits.append(text)
+    if shape(got.W) == shape(want.W) and shape(got.b) == shape(want.b):
+        layers = [
+            _close(flat(gw) + flat(gb), flat(ww) + flat(wb), impl.dtype)
+            for gw, gb, ww, wb in zip(got.W, got.b, want.W, want.b, strict=True)
+        ]
+        W_ok = _close(flat(got.W), flat(want.W), impl.dtype)
+        b_ok = _close(flat(got.b), flat(want.b), impl.dtype)
+        layered = [
+            (
+                arch.L > 1 and layers[-1] and not all(layers),
+                "only the last layer is right: the hidden error BP2, "
+                "δ[l] = φ'(z[l])·(W[l+1]ᵀ δ[l+1]), is wrong",
+            ),
+            (
+                W_ok and not b_ok,
+                "only the biases are wrong: BP3, ∂C/∂b[l] = Σ_n δ[l] (1/N for the mean)",
+            ),
+            (
+                W_ok and b_ok,
+                "correct maths, numerically naive: every number is within 1e-7 of the oracle's "
+                "but outside the rounding bound (a log of a probability, a difference of "
+                "nearly equal numbers?)",
+            ),
+        ]
+        specific = bool(fits)
+        for holds, text in layered:
+            tested.append(text)
+            if holds and not specific:
+                fits.append(text)
+    return fits, tested
+
+
+def _close_layers(got: list[Any], want: list[Any], dtype: str) -> bool:
+    """Close layer by layer, each on its own scale (a layer's change may be tiny)."""
+    return len(got) == len(want) and all(
+        _close(flat(g), flat(w), dtype) for g, w in zip(got, want, strict=True)
+    )
+
+
+def step_suspects(impl: Implementation, case: Case, eta: float) -> list[str]:
+    """What fits a step that differs while the gradients agree (compared as the change each
+    step makes to each layer, so that an effect of order η² still shows)."""
+    arch, p, X, Y = case.arch, case.params, case.X, case.Y
+    start = impl.held(p).W
+
+    def change(q: reference.Parameters) -> list[list[float]]:
+        return [
+            [v - s for v, s in zip(flat(W_l), flat(S_l), strict=True)]
+            for W_l, S_l in zip(q.W, start, strict=True)
+        ]
+
+    got = impl.sgd_step(arch, p, X, Y, eta)
+    right = change(reference.sgd_step(arch, p, X, Y, eta))
+    fits = []
+    if arch.L > 1:
+        stale = change(stale_step(arch, p, X, Y, eta))
+        if not _close_layers(stale, right, impl.dtype) and _close_layers(
+            change(got), stale, impl.dtype
+        ):
+            fits.append(STALE)
+    if _close_layers(change(got), [[-v for v in layer] for layer in right], impl.dtype):
+        fits.append("a sign: the step adds η ∂C/∂W instead of subtracting it")
+    if arch.bias != "on" and flat(got.b) != flat(impl.held(p).b):
+        fits.append(f"bias '{arch.bias}': the step moves biases that must stay as they are")
+    return fits
+
+
+STALE = (
+    "stale weights: W[l] is updated before δ[l−1] is computed from it, so BP2 uses the new "
+    "weights; compute every δ first, then update"
+)
+
+
+def gradients_agree(impl: Implementation, case: Case) -> bool:
+    """The module's gradients equal the oracle's within the rounding bound."""
+    bound = error_bound(case.arch, case.params, case.X, case.Y, impl.dtype)
+    got = impl.backward(case.arch, case.params, case.X, case.Y)
+    want = reference.backward(case.arch, case.params, case.X, case.Y)
+    allowed = [2 * e for e in flat(bound.W) + flat(bound.b)]
+    g, w = _gradients(got), _gradients(want)
+    same = shape(got.W) == shape(want.W) and shape(got.b) == shape(want.b)
+    return same and all(
+        abs(a - b) <= e + FLOORS[impl.dtype] for a, b, e in zip(g, w, allowed, strict=True)
+    )
+
+
+def more_cases(
+    caps: Capabilities, like: reference.Architecture, n: int, seed: int, width: int = 0
+) -> list[Case]:
+    """A few more small cases inside ``caps`` and of ``like``'s kind (its activations, loss,
+    reduction and bias), with widths and batches of 2 and 3 in turn, so that factors and
+    transposes can show (or all equal to ``width``); drawn from ``random.Random(seed)``."""
+    rng = random.Random(seed)
+    out = []
+    low, high = caps.depths
+    for k in range(n):
+        L = max(low, min(high, 3, like.L + k % 2))
+        w = min(width or (2, 3)[k % 2], caps.max_width)
+        sizes = (w,) * (L + 1) if width else (min((3, 2)[k % 2], caps.max_width),) + (w,) * L
+        hidden = tuple(like.activations[:-1][: L - 1])
+        hidden += tuple(rng.choice(caps.hidden) for _ in range(L - 1 - len(hidden)))
+        arch = reference.Architecture(
+            sizes, (*hidden, like.activations[-1]), like.loss, like.reduction, like.bias
+        )
+        N = min(width or (3, 2)[k % 2], caps.max_batch)
+        W = [
+            [[rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
+            for l in range(1, L + 1)
+        ]
+        b = [
+            [rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
+            for l in range(1, L + 1)
+        ]
+        X = [[rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
+        Y = targets(rng, arch.loss, N, sizes[-1])
+        out.append(Case(arch, reference.Parameters(W, b), X, Y))
+    return out
+
+
+def diagnose(impl: Implementation, case: Case, eta: float | None = None) -> list[str]:
+    """The suspects that fit the counterexample or further failing cases of its kind, and
+    that no case where they could show contradicts."""
+    extra = more_cases(impl.caps, case.arch, 4, seed=0) + square_cases(impl.caps, case.arch)
+    fitted: list[str] = []
+    ruled_out: set[str] = set()
+    notes: list[str] = []
+    for k, c in enumerate([case, *extra]):
+        try:
+            if gradients_agree(impl, c):
+                if k == 0:
+                    notes += _agreeing(impl, c, eta)
+                continue
+            fits, tested = gradient_suspects(impl, c)
+        except Exception as exc:  # the module fails on this case
+            if k == 0:
+                notes.append(f"the module raised {type(exc).__name__}: {exc}")
+            continue
+        fitted += [f for f in fits if f not in fitted]
+        ruled_out |= {t for t in tested if t not in fits}
+    found = [f for f in fitted if f not in ruled_out]
+    specific = [f for f in found if not f.startswith(("correct maths", "shapes:"))]
+    return (specific or found or []) + [n for n in notes if n not in found]
+
+
+def _agreeing(impl: Implementation, case: Case, eta: float | None) -> list[str]:
+    """For a case whose gradients are right: the cost, or the step."""
+    cost = cost_suspects(impl, case)
+    if cost:
+        return [f"the gradients are right but the cost is not: {c}" for c in cost]
+    if eta is not None and impl.has_step:
+        found: list[str] = []
+        for c in [case, *more_cases(impl.caps, case.arch, 4, seed=0)]:
+            found += [f for f in step_suspects(impl, c, eta) if f not in found]
+        return found or ["the gradients equal the oracle's: the step itself applies them wrongly"]
+    return ["the gradients equal the oracle's; the difference lies elsewhere"]
+
+
+def square_cases(caps: Capabilities, like: reference.Architecture) -> list[Case]:
+    """Cases where every width equals the batch size, so that mistakes that crash on other
+    shapes (a transpose, a sum over the wrong axis, a hidden layer's z) give numbers."""
+    width = 2 if caps.max_width >= 2 and caps.max_batch >= 2 else 1
+    return more_cases(caps, like, 2, seed=1, width=width)
+
+
+EQUATIONS = {
+    "z": "(1) z[l] = W[l] a[l−1] + b[l]",
+    "a": "(2) a[l] = φ(z[l])",
+    "output": "the forward pass, (1) and (2)",
+    "cost": "the loss ℓ and its sum or mean C",
+    "b_out": "BP1, the output error δ[L] (seen through BP3: ∂C/∂b[L] = δ[L])",
+    "W_out": "BP4, ∂C/∂W[L] = δ[L] a[L−1]ᵀ",
+    "b_hidden": "BP2, the hidden error δ[l] = φ'(z[l])·(W[l+1]ᵀ δ[l+1]) (seen through BP3)",
+    "W_hidden": "BP4, ∂C/∂W[l] = δ[l] a[l−1]ᵀ, from BP2's δ[l]",
+}
+
+
+def wrong_node(impl: Implementation, case: Case, limit: int = 60) -> str:
+    """The counterexample's step, quantity by quantity in the order backprop computes them,
+    the module's value beside the oracle's, the first disagreement marked with its equation."""
+    arch, p, X, Y = case.arch, case.params, case.X, case.Y
+    L = arch.L
+    bound = error_bound(arch, p, X, Y, impl.dtype)
+    want = reference.backward(arch, p, X, Y)
+    rows: list[tuple[str, str, float | None, float, float]] = []
+    exposed = getattr(impl.module, "forward_pass", None)
+    z_got: Any = None
+    if callable(exposed) and not impl.on_lists:
+        try:
+            Z, A = exposed(arch, impl._params(p), impl._data(X))
+            z_got = (Z, A)
+        except Exception:  # a forward_pass of another shape: leave it out
+            z_got = None
+    z0, a0 = reference.network.feed_forward(arch, p, X[0])
+    if z_got is not None:
+        for l in range(1, L + 1):
+            for key, ref_vals, got_vals in (("z", z0[l], z_got[0][l]), ("a", a0[l], z_got[1][l])):
+                for j, v in enumerate(ref_vals):
+                    rows.append(
+                        (
+                            f"{key}[{l}][{j}] (sample 0)",
+                            key,
+                            float(got_vals[0][j]),
+                            v,
+                            1e-6 * max(1.0, abs(v)),
+                        )
+                    )
+    try:
+        out = impl.forward(arch, p, X)
+    except Exception as exc:
+        return f"forward raised {type(exc).__name__}: {exc}"
+    for n, (o_row, w_row) in enumerate(zip(out, reference.forward(arch, p, X), strict=True)):
+        for j, (o, w) in enumerate(zip(o_row, w_row, strict=True)):
+            rows.append((f"a[{L}][{j}] of sample {n}", "output", o, w, 2 * bound.outputs[n][j]))
+    got = impl.backward(arch, p, X, Y)
+    rows.append(("C", "cost", impl.cost(arch, p, X, Y), want.cost, 2 * bound.cost))
+    for l in range(L, 0, -1):
+        where = "out" if l == L else "hidden"
+        for j in range(arch.sizes[l]):
+            if arch.bias != "off":
+                rows.append(
+                    (
+                        f"∂C/∂b[{l}][{j}]",
+                        f"b_{where}",
+                        _at(got.b, l - 1, j),
+                        want.b[l - 1][j],
+                        2 * bound.b[l - 1][j],
+                    )
+                )
+            for i in range(arch.sizes[l - 1]):
+                rows.append(
+                    (
+                        f"∂C/∂W[{l}][{j}][{i}]",
+                        f"W_{where}",
+                        _at(got.W, l - 1, j, i),
+                        want.W[l - 1][j][i],
+                        2 * bound.W[l - 1][j][i],
+                    )
+                )
+    lines = [f"{'quantity':<24} {'module':>16} {'oracle':>16}"]
+    first = None
+    for name, kind, mine, theirs, allowed in rows[:limit]:
+        bad = mine is None or not abs(mine - theirs) <= allowed + FLOORS[impl.dtype]
+        mark = ""
+        if bad and first is None:
+            first = kind
+            mark = f"  ← first disagreement: {EQUATIONS[kind]}"
+        elif bad:
+            mark = "  ×"
+        shown = "(missing)" if mine is None else f"{mine:.9g}"
+        lines.append(f"{name:<24} {shown:>16} {theirs:>16.9g}{mark}")
+    if len(rows) > limit:
+        lines.append(f"… {len(rows) - limit} more quantities")
+    if first is None:
+        lines.append("every quantity shown agrees within the rounding bound")
+    return "\n".join(lines)
+
+
+def _at(x: Any, *index: int) -> float | None:
+    try:
+        for k in index:
+            x = x[k]
+        return float(x)
+    except (IndexError, TypeError):
+        return None
+
+
+def slope_verdict(impl: Implementation, case: Case) -> list[str]:
+    """For a finite-difference failure: is the gradient or the cost the imprecise part?"""
+    found = diagnose(impl, case)
+    if gradients_agree(impl, case) and not cost_suspects(impl, case):
+        return [
+            "the gradients equal the oracle's: it is the module's cost that is imprecise "
+            "or not the cost these gradients belong to",
+            *(f for f in found if not f.startswith("the gradients equal")),
+        ]
+    return found

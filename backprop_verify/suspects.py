@@ -1,0 +1,149 @@
+"""The usual mistakes of a hand-written backprop, as variants of the oracle: each computes
+what a module with that one mistake would report, node by node, so that a failing
+module's numbers can be matched against them (see backprop_verify.diagnosis)."""
+
+from __future__ import annotations
+
+import math
+
+import reference
+from reference.activations import activation, sigmoid
+from reference.losses import output_delta
+from reference.network import feed_forward
+
+Matrix = list[list[float]]
+
+
+def _phi_prime(name: str, z: float, a: float, bug: str) -> float:
+    """φ'(z) as the variant computes it."""
+    if bug == "prime_of_a":  # the derivative evaluated at a = φ(z) instead of at z
+        if name == "sigmoid":
+            s = sigmoid(a)
+            return s * (1.0 - s)
+        if name == "tanh":
+            return 1.0 - math.tanh(a) ** 2
+    if bug == "relu_prime_at_zero" and name == "relu":
+        return 1.0 if z >= 0.0 else 0.0
+    prime = activation(name).phi_prime
+    assert prime is not None
+    return prime(z, a)
+
+
+def _output_error(
+    arch: reference.Architecture, z: Matrix, a: Matrix, y: list[float], bug: str
+) -> list[float]:
+    """δ[L] as the variant computes it (BP1)."""
+    L, act = arch.L, arch.activations[-1]
+    k = 2.0 if arch.loss == "sum_of_squares" else 1.0
+    if bug == "softmax_diagonal" and act == "softmax":
+        # softmax treated as element-wise, with derivative a(1 − a), and ∂ℓ/∂a
+        if arch.loss == "categorical_cross_entropy":
+            g = [-y_j / a_j if a_j > 0.0 else 0.0 for a_j, y_j in zip(a[L], y, strict=True)]
+        else:
+            g = [k * (a_j - y_j) for a_j, y_j in zip(a[L], y, strict=True)]
+        return [g_j * a_j * (1.0 - a_j) for g_j, a_j in zip(g, a[L], strict=True)]
+    if bug == "output_delta_hidden_z" and L > 1 and act != "softmax":
+        g = [k * (a_j - y_j) for a_j, y_j in zip(a[L], y, strict=True)]
+        if arch.loss in ("binary_cross_entropy", "categorical_cross_entropy"):
+            return output_delta(act, arch.loss, z[L], a[L], y)
+        hidden = arch.activations[L - 2]
+        return [g_j * _phi_prime(hidden, z[L - 1][j], a[L - 1][j], "") for j, g_j in enumerate(g)]
+    if (
+        bug in ("prime_of_a", "relu_prime_at_zero")
+        and act != "softmax"
+        and arch.loss
+        not in (
+            "binary_cross_entropy",
+            "categorical_cross_entropy",
+        )
+    ):
+        g = [k * (a_j - y_j) for a_j, y_j in zip(a[L], y, strict=True)]
+        return [
+            g_j * _phi_prime(act, z_j, a_j, bug)
+            for g_j, z_j, a_j in zip(g, z[L], a[L], strict=True)
+        ]
+    return output_delta(act, arch.loss, z[L], a[L], y)
+
+
+def variant_gradients(
+    arch: reference.Architecture,
+    p: reference.Parameters,
+    X: Matrix,
+    Y: Matrix,
+    bug: str,
+) -> reference.Gradients | None:
+    """∂C/∂W, ∂C/∂b as a module with ``bug`` reports them; None where the bug cannot show
+    (its shapes would not fit, so the module would have crashed instead)."""
+    L, N = arch.L, len(X)
+    if bug == "output_delta_hidden_z" and (L < 2 or arch.sizes[L - 1] != arch.sizes[L]):
+        return None
+    dW = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
+    db: list[list[float]] = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
+    if bug == "bias_wrong_axis":
+        if any(arch.sizes[l] != N for l in range(1, L + 1)):
+            return None  # summing over the nodes gives N numbers: only fits when n_l = N
+        db = [[0.0] * N for _ in range(L)]
+    total = 0.0
+    for n, (x, y) in enumerate(zip(X, Y, strict=True)):
+        z, a = feed_forward(arch, p, x)
+        total += reference.losses.loss(arch.loss, z[L], a[L], y)
+        delta: list[list[float]] = [[] for _ in range(L + 1)]
+        delta[L] = _output_error(arch, z, a, y, bug)
+        for l in range(L - 1, 0, -1):
+            name = arch.activations[l - 1]
+            delta[l] = [
+                _phi_prime(name, z[l][i], a[l][i], bug)
+                * sum(p.W[l][j][i] * delta[l + 1][j] for j in range(arch.sizes[l + 1]))
+                for i in range(arch.sizes[l])
+            ]
+        for l in range(1, L + 1):
+            for j, d in enumerate(delta[l]):
+                for i, a_i in enumerate(a[l - 1]):
+                    dW[l - 1][j][i] += d * a_i
+                if bug == "bias_wrong_axis":
+                    db[l - 1][n] += d
+                else:
+                    db[l - 1][j] += d
+    scale = 1.0 / N if arch.reduction == "mean" else 1.0
+    if arch.bias == "off":
+        db = [[0.0] * len(row) for row in db]
+    return reference.Gradients(
+        [[[g * scale for g in row] for row in W_l] for W_l in dW],
+        [[g * scale for g in row] for row in db],
+        total * scale,
+    )
+
+
+def stale_step(
+    arch: reference.Architecture, p: reference.Parameters, X: Matrix, Y: Matrix, eta: float
+) -> reference.Parameters:
+    """One step that updates W[l] before computing δ[l−1] from it (so BP2 sees new weights)."""
+    L, N = arch.L, len(X)
+    W = [[list(row) for row in W_l] for W_l in p.W]
+    b = [list(row) for row in p.b]
+    scale = eta / N if arch.reduction == "mean" else eta
+    per_sample = [feed_forward(arch, p, x) for x in X]
+    deltas = [
+        output_delta(arch.activations[-1], arch.loss, z[L], a[L], y)
+        for (z, a), y in zip(per_sample, Y, strict=True)
+    ]
+    for l in range(L, 0, -1):
+        for n, (_, a) in enumerate(per_sample):
+            for j, d in enumerate(deltas[n]):
+                for i, a_i in enumerate(a[l - 1]):
+                    W[l - 1][j][i] -= scale * d * a_i
+                if arch.bias == "on":
+                    b[l - 1][j] -= scale * d
+        if l > 1:
+            name = arch.activations[l - 2]
+            prime = activation(name).phi_prime
+            assert prime is not None
+            deltas = [
+                [
+                    prime(z[l - 1][i], a[l - 1][i])
+                    * sum(W[l - 1][j][i] * deltas[n][j] for j in range(arch.sizes[l]))
+                    for i in range(arch.sizes[l - 1])
+                ]
+                for n, (z, a) in enumerate(per_sample)
+            ]
+    return reference.Parameters(W, b)

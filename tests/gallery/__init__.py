@@ -1,0 +1,1 @@
+"""Small textbook-style implementations, correct and with one realistic mistake each."""
