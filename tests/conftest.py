@@ -9,6 +9,7 @@ from hypothesis import settings
 from threadpoolctl import threadpool_limits
 
 from backprop_verify.adapters import BUILT_IN, Implementation, load
+from reference.contract import ContractError
 
 # Local runs: a quick profile.  Under CI=true, hypothesis' built-in "ci" profile
 # (derandomized, no deadline, 100 examples per property) is loaded instead.
@@ -25,6 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workers do not wait on each other's threads (see vectorized.threads)."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         config.stash[_LIMIT] = threadpool_limits(limits=1, user_api="blas")
+    implementations(config)  # a module given with --impl that cannot be loaded: one line
 
 
 _LIMIT = pytest.StashKey[object]()
@@ -41,11 +43,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def implementations(config: pytest.Config) -> list[Implementation]:
-    return [*BUILT_IN, *(load(spec) for spec in config.getoption("--impl"))]
+    """The built-in implementations and each --impl module, with its declared capabilities;
+    a module that cannot be loaded stops the run with one line saying why."""
+    try:
+        return [*BUILT_IN, *(load(spec) for spec in config.getoption("--impl"))]
+    except ContractError as exc:
+        raise pytest.UsageError(f"--impl: {exc}") from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     impls = implementations(metafunc.config)
+    if "prop" in metafunc.fixturenames:  # every property, for each implementation it applies to
+        from tests.test_properties import applicable_pairs, ids
+
+        pairs = applicable_pairs(impls)
+        metafunc.parametrize(("impl", "prop"), pairs, ids=ids(pairs))
+        return
     if "impl" in metafunc.fixturenames:  # every implementation
         metafunc.parametrize("impl", impls, ids=[i.name for i in impls])
     if "twin" in metafunc.fixturenames:  # every implementation checked against the reference

@@ -20,6 +20,7 @@ CAPABILITIES = Capabilities(
     max_depth=3,
     max_width=6,
     max_batch=6,
+    dtypes=("float64",),
 )
 
 

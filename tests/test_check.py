@@ -1,0 +1,165 @@
+"""The checker on a gallery of textbook-style implementations: every correct one passes
+with its checks counted, every buggy one fails, and the diagnosis names its mistake."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backprop_verify import check as check_module
+from backprop_verify.check import check, format_report, main
+
+CORRECT = ["tests.gallery.columns", "tests.gallery.rows"]
+# Each planted mistake and the words of the diagnosis that names it.
+BUGS = {
+    "sum_not_mean": "a factor N (the batch size)",
+    "prime_of_a": "φ' evaluated at a = φ(z)",
+    "bias_wrong_axis": "the bias gradient summed over the wrong axis",
+    "stale_weights": "stale weights",
+    "output_delta_hidden_z": "built with φ' of a hidden layer's z",
+    "transpose": "a transpose",
+    "softmax_diagonal": "softmax differentiated as if element-wise",
+    "relu_prime_at_zero": "ReLU'(0) taken as 1",
+    "cost_sum_grad_mean": "a factor 1/n_out",
+}
+
+
+@pytest.mark.parametrize("module", CORRECT)
+def test_a_correct_textbook_network_passes_with_its_checks_counted(module: str) -> None:
+    report = check(module, examples=30)
+    assert report.passed, format_report(report)
+    ran = [o for o in report.outcomes if o.verdict == "pass"]
+    assert len(ran) >= 7 and all(o.examples >= 20 for o in ran)
+    not_applicable = [o for o in report.outcomes if o.verdict == "n/a"]
+    assert all(o.reason for o in not_applicable)  # every skipped check says why
+
+
+@pytest.mark.parametrize("bug", BUGS)
+def test_every_buggy_network_fails_and_the_diagnosis_names_its_mistake(bug: str) -> None:
+    report = check(f"tests.gallery.bug_{bug}", examples=30)
+    assert not report.passed
+    diagnoses = [d for o in report.outcomes for d in o.diagnosis]
+    assert any(BUGS[bug] in d for d in diagnoses), format_report(report)
+    others = [words for other, words in BUGS.items() if other != bug]
+    wrong = [d for d in diagnoses for words in others if words in d]
+    assert not wrong, f"{bug} was also diagnosed as {wrong}"
+
+
+def test_a_failure_shows_the_counterexample_and_the_wrong_node() -> None:
+    report = check("tests.gallery.bug_prime_of_a", examples=30)
+    first = next(o for o in report.outcomes if o.verdict == "FAIL")
+    assert first.counterexample.startswith("Case(Architecture(sizes=")
+    marked = [line for line in first.trace.splitlines() if "← first disagreement" in line]
+    assert len(marked) == 1 and "BP" in marked[0]
+    text = format_report(report)
+    assert "smallest counterexample found:" in text and "node by node" in text
+
+
+def test_the_command_exits_0_1_or_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "tests.gallery.columns", "--examples", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict: PASS" in out and "outputs, cost and gradients agree" in out
+    assert main(["check", "tests.gallery.bug_sum_not_mean", "--examples", "5", "--seed", "2"]) == 1
+    assert "verdict: FAIL" in capsys.readouterr().out
+    assert main(["check", "tests.gallery.rows", "--examples", "5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["passed"] is True and data["applicable"] >= 7
+    assert {o["verdict"] for o in data["outcomes"]} <= {"pass", "n/a"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("no_such_module_here", "error: no_such_module_here: cannot be imported"),
+        (
+            "tests.gallery.columns:float16",
+            "error: tests.gallery.columns:float16: float16 is not checked",
+        ),
+        (
+            "tests.gallery.columns:int8",
+            "error: tests.gallery.columns:int8: expected :float64 or :float32",
+        ),
+        (
+            "tests.gallery.columns:float32",
+            "error: tests.gallery.columns:float32: the module declares dtypes",
+        ),
+        ("tests.gallery", "error: tests.gallery: expected the functions forward, cost, backward"),
+    ],
+)
+def test_a_module_that_cannot_be_checked_is_one_line(
+    spec: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", spec]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_a_module_file_and_its_declaration_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "declares_badly.py"
+    bad.write_text(
+        "from vectorized import forward, cost, backward\nCAPABILITIES = {'losses': ('mse',)}\n"
+    )
+    assert main(["check", str(bad)]) == 2
+    assert (
+        "CAPABILITIES: expected backprop_verify.Capabilities(...); got dict"
+        in capsys.readouterr().err
+    )
+    broken = tmp_path / "raises_on_import.py"
+    broken.write_text("raise RuntimeError('no GPU here')\n")
+    assert main(["check", str(broken)]) == 2
+    assert "importing it raised RuntimeError: no GPU here" in capsys.readouterr().err
+    good = tmp_path / "narrow.py"
+    good.write_text(
+        textwrap.dedent(
+            """
+            from backprop_verify import Capabilities
+            from vectorized import forward, cost, backward
+            CAPABILITIES = Capabilities(hidden=("tanh",), output=("identity",),
+                                        losses=("sum_of_squares",), reductions=("sum",),
+                                        biases=("off",), max_depth=2)
+            """
+        )
+    )
+    assert main(["check", str(good), "--examples", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "SGD steps agree" in out and "not applicable: the module has no sgd_step" in out
+    assert "not applicable: needs reductions mean; declared sum" in out
+
+
+def test_nothing_checked_is_a_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    never = check_module.properties.Property(
+        "never", lambda impl: None, lambda caps: None, lambda impl: "never applies"
+    )  # type: ignore[arg-type,return-value]
+    monkeypatch.setattr(check_module.properties, "table", lambda: [never])
+    assert main(["check", "tests.gallery.columns"]) == 1
+    assert "nothing checked" in capsys.readouterr().out
+
+
+def test_capabilities_are_checked_when_declared() -> None:
+    from backprop_verify import Capabilities
+    from reference.contract import ContractError
+
+    for kwargs, message in [
+        ({"losses": ("mse",)}, "losses: expected names from"),
+        ({"hidden": ("softmax",)}, "hidden: expected names from"),
+        (
+            {"output": ("softmax",), "losses": ("binary_cross_entropy",)},
+            "no pair the contract accepts",
+        ),
+        ({"min_depth": 3, "max_depth": 2}, "expected min <= max"),
+        ({"learning_rates": (0.0,)}, "learning_rates: expected positive finite numbers"),
+        ({"weights": "columns"}, "weights: expected one of out_in, in_out"),
+        ({"reductions": ()}, "reductions: expected at least one"),
+        ({"losses": "half_squared_error"}, "losses: expected a tuple of names"),
+        ({"max_width": 0}, "expected whole numbers >= 1"),
+        ({"hidden": (), "min_depth": 2}, "hidden layers need hidden activations"),
+    ]:
+        with pytest.raises(ContractError, match=message):
+            Capabilities(**kwargs)
