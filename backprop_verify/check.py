@@ -52,7 +52,7 @@ class Outcome:
 
     name: str
     verdict: str  # "pass", "FAIL" or "n/a"
-    examples: int = 0
+    examples: int = 0  # cases judged (a failure: tried, shrinking included)
     reason: str = ""
     message: str = ""
     counterexample: str = ""
@@ -67,7 +67,7 @@ def run_property(
     reason = prop.applies(impl)
     if reason:
         return Outcome(prop.name, "n/a", reason=reason)
-    state: dict[str, Any] = {"passed": 0, "last": None}
+    state: dict[str, Any] = {"passed": 0, "tried": 0, "last": None}
 
     @settings(
         max_examples=examples,
@@ -82,6 +82,7 @@ def run_property(
     @given(prop.draw(impl.caps))
     def body(drawn: dict[str, Any]) -> None:
         state["last"] = drawn
+        state["tried"] += 1
         prop.check(impl, **drawn)
         state["passed"] += 1
 
@@ -96,14 +97,14 @@ def run_property(
         )
     except Exception as exc:
         with quiet_numpy():
-            return _failure(prop, impl, exc, state["last"], state["passed"])
+            return _failure(prop, impl, exc, state["last"], state["tried"])
     if state["passed"] == 0:
         return Outcome(prop.name, "n/a", reason="no drawn case could be judged")
     return Outcome(prop.name, "pass", examples=state["passed"])
 
 
 def _failure(
-    prop: properties.Property, impl: Implementation, exc: Exception, drawn: Any, passed: int
+    prop: properties.Property, impl: Implementation, exc: Exception, drawn: Any, tried: int
 ) -> Outcome:
     case: Case | None = drawn.get("case") if isinstance(drawn, dict) else None
     eta = drawn.get("eta") if isinstance(drawn, dict) else None
@@ -111,7 +112,7 @@ def _failure(
         message = str(exc)
     else:
         message = f"the module raised {type(exc).__name__}: {exc}"
-    out = Outcome(prop.name, "FAIL", examples=passed, message=message)
+    out = Outcome(prop.name, "FAIL", examples=tried, message=message)
     if case is None:
         return out
     extras = {k: v for k, v in drawn.items() if k != "case"}
@@ -161,32 +162,35 @@ def check(spec: str, examples: int = 50, seed: int = 0) -> Report:
 
 def format_report(report: Report) -> str:
     """The table, then each failure with its counterexample, diagnosis and trace."""
+    width = max(len(o.name) for o in report.outcomes) + 2
     lines = [
         f"checking {report.module} ({report.dtype}) against the oracle",
         f"declared: {report.capabilities}",
         "",
-        f"{'property':<40} {'examples':>8}  verdict",
+        f"{'property':<{width}} {'examples':>8}  verdict",
     ]
     for o in report.outcomes:
         verdict = {"pass": "pass", "FAIL": "FAIL", "n/a": f"not applicable: {o.reason}"}[o.verdict]
         count = "" if o.verdict == "n/a" else str(o.examples)
-        lines.append(f"{o.name:<40} {count:>8}  {verdict}")
+        lines.append(f"{o.name:<{width}} {count:>8}  {verdict}")
+    said: list[list[str]] = []
+    traced = False
     for o in report.outcomes:
         if o.verdict != "FAIL":
             continue
-        lines += ["", f"FAIL: {o.name}", f"  {o.message}"]
+        lines += ["", f"FAIL: {o.name}", *(f"  {x}" for x in o.message.splitlines())]
         if o.counterexample:
-            lines += [
-                "  smallest counterexample found:",
-                *("    " + x for x in o.counterexample.splitlines()),
-            ]
-        if o.diagnosis:
+            lines += ["  smallest counterexample found:"]
+            lines += ["    " + x for x in o.counterexample.splitlines()]
+        if o.diagnosis and o.diagnosis in said:
+            lines.append("  diagnosis: as above")
+        elif o.diagnosis:
+            said.append(o.diagnosis)
             lines += ["  diagnosis, what fits:", *(f"    - {d}" for d in o.diagnosis)]
-        if o.trace:
-            lines += [
-                "  the step, node by node (module beside oracle):",
-                *("    " + x for x in o.trace.splitlines()),
-            ]
+        if o.trace and not traced:
+            traced = True
+            lines += ["  the step, node by node (module beside oracle):"]
+            lines += ["    " + x for x in o.trace.splitlines()]
     failed = sum(o.verdict == "FAIL" for o in report.outcomes)
     lines.append("")
     if report.applicable == 0:

@@ -58,9 +58,10 @@ def _label(what: str, path: tuple[int, ...]) -> str:
     name = _pretty(what)
     if not path:
         return name
-    layered = name.split()[0] in LAYERED
-    first = path[0] + 1 if layered else path[0]
-    return name + f"[{first}]" + "".join(f"[{i}]" for i in path[1:])
+    head, _, rest = name.partition(" ")
+    first = path[0] + 1 if head in LAYERED else path[0]
+    index = f"[{first}]" + "".join(f"[{i}]" for i in path[1:])
+    return f"{head}{index} {rest}".rstrip()
 
 
 def _walk(x: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], float]]:

@@ -81,8 +81,9 @@ def sgd_steps(impl: Implementation, case: Case, eta: float, steps: int) -> None:
         want = reference.sgd_step(arch, want, X, Y, eta)
         assume(_largest(want) <= TRAJECTORY_LIMIT)
     got = impl.sgd_step(arch, p, X, Y, eta, steps)
-    assert_close(f"W after {steps} steps", got.W, want.W, eW, impl.dtype)
-    assert_close(f"b after {steps} steps", got.b, want.b, eb, impl.dtype)
+    after = f"after {steps} step{'s' if steps > 1 else ''}"
+    assert_close(f"W {after}", got.W, want.W, eW, impl.dtype)
+    assert_close(f"b {after}", got.b, want.b, eb, impl.dtype)
     if arch.bias != "on" and got.b != impl.held(p).b:
         raise Disagreement(f"b: bias '{arch.bias}' must never move; the step changed it", "b")
 

@@ -163,3 +163,17 @@ def test_capabilities_are_checked_when_declared() -> None:
     ]:
         with pytest.raises(ContractError, match=message):
             Capabilities(**kwargs)
+
+
+def test_the_template_in_the_docs_passes(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "checking.md").read_text(
+        encoding="utf-8"
+    )
+    block = text.split("<!-- template:begin -->\n```python\n")[1].split(
+        "```\n<!-- template:end -->"
+    )[0]
+    module = tmp_path / "my_backprop.py"
+    module.write_text(block, encoding="utf-8")
+    report = check(str(module), examples=20)
+    assert report.passed, format_report(report)
+    assert report.applicable >= 6
