@@ -177,3 +177,87 @@ def test_the_template_in_the_docs_passes(tmp_path: Path) -> None:
     report = check(str(module), examples=20)
     assert report.passed, format_report(report)
     assert report.applicable >= 6
+
+
+# Modules made from the vectorized twin with one change each, for the remaining verdicts.
+VARIANTS = {
+    "sign": (
+        "a sign",
+        """
+        def backward(arch, params, X, Y):
+            g = vectorized.backward(arch, params, X, Y)
+            return vectorized.Gradients([-w for w in g.W], [-v for v in g.b], g.cost)
+    """,
+    ),
+    "hidden_error_without_prime": (
+        "only the last layer is right: the hidden error BP2",
+        """
+        def backward(arch, params, X, Y):
+            g = vectorized.backward(arch, params, X, Y)
+            W = [w * 1.5 for w in g.W[:-1]] + [g.W[-1]]
+            b = [v * 1.5 for v in g.b[:-1]] + [g.b[-1]]
+            return vectorized.Gradients(W, b, g.cost)
+    """,
+    ),
+    "biases_only": (
+        "only the biases are wrong: BP3",
+        """
+        def backward(arch, params, X, Y):
+            g = vectorized.backward(arch, params, X, Y)
+            return vectorized.Gradients(g.W, [v * 0.5 + 0.01 for v in g.b], g.cost)
+    """,
+    ),
+    "cost_in_float32": (
+        "it is the module's cost that is imprecise",
+        """
+        def cost(arch, params, X, Y):
+            return float(np.float32(vectorized.cost(arch, params, X, Y)))
+    """,
+    ),
+}
+HEAD = """
+import numpy as np
+import vectorized
+from vectorized import forward, forward_pass, sgd_step, cost, backward
+from backprop_verify import Capabilities
+CAPABILITIES = Capabilities(hidden=("tanh",), output=("sigmoid",), losses=("half_squared_error",),
+                            reductions=("sum",), biases=("on",), min_depth=2, max_depth=3)
+"""
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_other_verdicts(variant: str, tmp_path: Path) -> None:
+    words, body = VARIANTS[variant]
+    module = tmp_path / f"{variant}.py"
+    module.write_text(HEAD + textwrap.dedent(body), encoding="utf-8")
+    report = check(str(module), examples=30)
+    assert not report.passed
+    diagnoses = [d for o in report.outcomes for d in o.diagnosis]
+    assert any(words in d for d in diagnoses), format_report(report)
+    # the module exposes forward_pass, so the trace shows its z and a beside the oracle's
+    traces = [o.trace for o in report.outcomes if o.trace]
+    assert traces and "z[1][0] (sample 0)" in traces[0]
+
+
+def test_a_naive_log_is_correct_maths_numerically_naive() -> None:
+    import numpy as np
+
+    import reference
+    import vectorized
+    from backprop_verify.adapters import Implementation
+    from backprop_verify.diagnosis import diagnose
+    from backprop_verify.strategies import Case
+
+    class Naive:
+        forward, backward, sgd_step = vectorized.forward, vectorized.backward, vectorized.sgd_step
+
+        @staticmethod
+        def cost(arch: object, params: object, X: object, Y: object) -> float:
+            A = vectorized.forward(arch, params, X)  # type: ignore[arg-type]
+            Ya = np.asarray(Y)
+            return float(-(Ya * np.log(A) + (1 - Ya) * np.log(1 - A)).sum())
+
+    impl = Implementation("naive", Naive, "float64")  # type: ignore[arg-type]
+    arch = reference.Architecture((1, 1), ("sigmoid",), "binary_cross_entropy", "sum")
+    case = Case(arch, reference.Parameters([[[12.0]]], [[0.0]]), [[1.0]], [[0.0]])
+    assert diagnose(impl, case)[0].startswith("correct maths, numerically naive")
