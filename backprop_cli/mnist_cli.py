@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from backprop_cli.options import positive, whole, writable_file
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
 from backprop_cli.progress import Progress
-from backprop_data.mnist import CONFIGS, MIRROR, download, load_mnist, one_hot
+from backprop_data.mnist import CONFIGS, MIRROR, download, ensure, load_mnist, one_hot
 from backprop_data.persist import save
 from reference.contract import ContractError
 from vectorized.arrays import init_parameters
@@ -106,6 +107,16 @@ def train_mnist(args: argparse.Namespace) -> int:
         )
         print(f"curves written to {path}")
     return 0
+
+
+def fetch_mnist() -> Path:
+    """The MNIST folder of the one lookup, downloaded there (verified, with a progress bar
+    on stderr) when the files are missing; IdxError in one line when that fails."""
+    bar = Progress(1, "MNIST download", after=0.5)
+    try:
+        return ensure(on_progress=bar.follow)
+    finally:
+        bar.close()
 
 
 def check_mirror(url: str) -> str:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
 from reference.contract import (
@@ -107,19 +107,38 @@ def add_network_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_steps_argument(p: argparse.ArgumentParser) -> None:
-    """--steps, for commands that train."""
-    p.add_argument("--steps", type=whole(1), help="training steps >= 1 (default: the example's)")
+def add_train_command(sub: Any, run: Callable[[argparse.Namespace], int]) -> Any:
+    """``train EXAMPLE`` or ``train --sizes …``, with --steps; returns its parser."""
+    t = sub.add_parser("train", help="train a worked example or a network of your own")
+    add_network_arguments(t)
+    t.add_argument("--steps", type=whole(1), help="training steps >= 1 (default: the example's)")
+    t.set_defaults(run=run)
+    return t
 
 
-def add_max_nodes_argument(p: argparse.ArgumentParser) -> None:
-    """--max-nodes, for commands that print a trace."""
-    p.add_argument(
+def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: str) -> Any:
+    """``trace EXAMPLE`` or ``trace --sizes …``, with --max-nodes; returns its parser."""
+    r = sub.add_parser("trace", help=f"print one step {how}")
+    add_network_arguments(r)
+    r.add_argument(
         "--max-nodes",
         type=whole(1),
         default=6,
         help="inputs, nodes, weights and samples shown per layer, >= 1 (default 6)",
     )
+    r.set_defaults(run=run)
+    return r
+
+
+def main_of(parser: Callable[[], argparse.ArgumentParser]) -> Callable[[list[str]], int]:
+    """A command line's ``main``: parse, run, and turn bad input into one line and status 2."""
+
+    def main(argv: list[str]) -> int:
+        args = parser().parse_args(argv)
+        status: int = run(args.run, args)
+        return status
+
+    return main
 
 
 def resolve(args: argparse.Namespace) -> Example:

@@ -6,13 +6,12 @@ import argparse
 
 from backprop_cli.options import (
     Parser,
-    add_max_nodes_argument,
-    add_network_arguments,
-    add_steps_argument,
+    add_trace_command,
+    add_train_command,
     announce,
+    main_of,
     report_outputs,
     resolve,
-    run,
 )
 from reference.network import cost, forward
 from reference.trace import trace
@@ -59,19 +58,9 @@ def parser() -> argparse.ArgumentParser:
         description="The node-by-node oracle. Plots and MNIST: python -m vectorized.",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train a worked example or a network of your own")
-    add_network_arguments(t)
-    add_steps_argument(t)
-    t.set_defaults(run=_train)
-    r = sub.add_parser("trace", help="print one step node by node")
-    add_network_arguments(r)
-    add_max_nodes_argument(r)
-    r.set_defaults(run=_trace)
+    add_train_command(sub, _train)
+    add_trace_command(sub, _trace, "node by node")
     return p
 
 
-def main(argv: list[str]) -> int:
-    """Parse and run one command."""
-    args = parser().parse_args(argv)
-    status: int = run(args.run, args)
-    return status
+main = main_of(parser)

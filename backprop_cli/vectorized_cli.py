@@ -10,16 +10,15 @@ from backprop_cli.matrix_trace import trace
 from backprop_cli.mnist_cli import add_download_command, add_mnist_command
 from backprop_cli.options import (
     Parser,
-    add_max_nodes_argument,
-    add_network_arguments,
-    add_steps_argument,
+    add_trace_command,
+    add_train_command,
     announce,
     check_memory,
     comma_ints,
+    main_of,
     positive,
     report_outputs,
     resolve,
-    run,
     whole,
     writable_folder,
 )
@@ -100,15 +99,12 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="run both implementations on a set of networks")
     c.add_argument("--seed", type=whole(0), default=0, help="seed >= 0 of parameters and data")
     c.set_defaults(run=_compare)
-    t = sub.add_parser("train", help="train a worked example or a network of your own")
-    add_network_arguments(t)
-    add_steps_argument(t)
+    t = add_train_command(sub, _train)
     t.add_argument(
         "--plot",
         metavar="PATH",
         help=f"write the loss curve ({'|'.join(PLOT_SUFFIXES)}; needs the plot extra)",
     )
-    t.set_defaults(run=_train)
     add_mnist_command(sub)
     add_download_command(sub)
     s = sub.add_parser("speedup", help="time loop vs vectorized over network and batch sizes")
@@ -131,15 +127,8 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="speedup", help="folder for speedup.md, .csv and .png (default speedup)"
     )
     s.set_defaults(run=_speedup)
-    r = sub.add_parser("trace", help="print one step in matrix form")
-    add_network_arguments(r)
-    add_max_nodes_argument(r)
-    r.set_defaults(run=_trace)
+    add_trace_command(sub, _trace, "in matrix form, checked against the node-by-node one")
     return p
 
 
-def main(argv: list[str]) -> int:
-    """Run one command; bad input is one line on stderr and exit status 2."""
-    args = parser().parse_args(argv)
-    status: int = run(args.run, args)
-    return status
+main = main_of(parser)

@@ -17,9 +17,9 @@ import pytest
 
 import reference
 import vectorized
-from backprop_cli.progress import Progress
+from backprop_cli.mnist_cli import fetch_mnist
 from backprop_data.idx import IdxError
-from backprop_data.mnist import CONFIGS, ensure, load_mnist, one_hot
+from backprop_data.mnist import CONFIGS, load_mnist, one_hot
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import Config, floor
@@ -35,13 +35,10 @@ GROUP = "MNIST epoch, 784-40-10 N=20 (MNIST small)"
 def mnist_dir() -> Path:
     """The real files by the product's one lookup, downloaded (verified) when missing; a clear
     one-line failure only when that download fails."""
-    bar = Progress(1, "MNIST download", after=0.5)
     try:
-        return ensure(on_progress=bar.follow)
+        return fetch_mnist()
     except IdxError as exc:
         pytest.fail(str(exc), pytrace=False)
-    finally:
-        bar.close()
 
 
 @cache

@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_cli.progress import Progress
+from backprop_cli.mnist_cli import fetch_mnist
 from backprop_data.idx import IdxError, write_idx
-from backprop_data.mnist import ensure
 
 
 def real_mnist_dir() -> Path:
@@ -19,13 +18,10 @@ def real_mnist_dir() -> Path:
     A test that needs them fails, in one line naming both remedies, only when they are
     missing and the download fails: it never skips, and so never passes without real data.
     """
-    bar = Progress(1, "MNIST download", after=0.5)
     try:
-        return ensure(on_progress=bar.follow)
+        return fetch_mnist()
     except IdxError as exc:
         pytest.fail(str(exc), pytrace=False)
-    finally:
-        bar.close()
 
 
 def fake_mnist(
