@@ -38,7 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="MODULE[:float32]",
-        help="also check this module (same functions and signatures as `vectorized`)",
+        help="also hold this module to every property of tests/test_properties.py, inside "
+        "its declared CAPABILITIES (see docs/checking.md)",
     )
 
 
@@ -59,11 +60,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         pairs = applicable_pairs(impls)
         metafunc.parametrize(("impl", "prop"), pairs, ids=ids(pairs))
         return
-    if "impl" in metafunc.fixturenames:  # every implementation
-        metafunc.parametrize("impl", impls, ids=[i.name for i in impls])
-    if "twin" in metafunc.fixturenames:  # every implementation checked against the reference
-        twins = [i for i in impls if i.name != "reference"]
-        metafunc.parametrize("twin", twins, ids=[i.name for i in twins])
+    # The project's own tests with hard-coded networks hold our implementations only: a
+    # module given with --impl is judged by the properties, inside what it declares.
+    if "impl" in metafunc.fixturenames:  # every built-in implementation
+        metafunc.parametrize("impl", BUILT_IN, ids=[i.name for i in BUILT_IN])
     if "impl64" in metafunc.fixturenames:  # precise enough for finite differences
-        precise = [i for i in impls if i.dtype == "float64"]
+        precise = [i for i in BUILT_IN if i.dtype == "float64"]
         metafunc.parametrize("impl64", precise, ids=[i.name for i in precise])
