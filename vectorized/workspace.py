@@ -176,7 +176,19 @@ class Workspace:
         self.Y = np.empty((batch, sizes[-1]), dtype=self.dtype)
         self.ones = np.ones(batch, dtype=self.dtype)  # Σ_n as a product: ∂C/∂b = 1ᵀ Δ
         self.dW = [np.empty((sizes[l], sizes[l - 1]), self.dtype) for l in range(1, len(sizes))]
-        self.db = [np.empty(sizes[l], self.dtype) for l in range(1, len(sizes))]
+        # Σ_n Δ[l] of every layer in one buffer, so that one sum checks them all; it is
+        # ∂C/∂b itself unless bias is off (then ∂C/∂b stays zeros).
+        self._sums = np.empty(sum(sizes[1:]), self.dtype)
+        ends = np.cumsum((0, *sizes[1:]))
+        self._S = [self._sums[ends[k] : ends[k + 1]] for k in range(len(sizes) - 1)]
+        off = arch.bias == "off"
+        self.db = [np.zeros(n, self.dtype) for n in sizes[1:]] if off else self._S
+        # Hidden layers whose activation is unbounded (identity, ReLU) can overflow without
+        # the overflow reaching Δ: their A is checked too.
+        self._unbounded = [
+            l for l in range(1, arch.L) if arch.activations[l - 1] in ("identity", "relu")
+        ]
+        self._finite = True
         # Resolved once, so that a step runs no string comparisons: φ of layer l at [l - 1],
         # and D *= φ'(Z) for the hidden layers BP2 passes through.
         entries = [TABLE[name] for name in arch.activations]
@@ -224,19 +236,22 @@ class Workspace:
         C = self._backprop(params, X, Y, scale=float(learning_rate), cost=cost)
         if not math.isfinite(C):
             raise DivergenceError(f"cost {C}")
-        if not self.finite_gradients():
-            raise DivergenceError("a gradient ∂C/∂W or ∂C/∂b is not finite")
+        if not self._finite:
+            raise DivergenceError("an error δ, and so a gradient, is not finite")
         self._update(params)
         return C
 
     def finite_gradients(self) -> bool:
-        """Whether every ∂C/∂W[l] and ∂C/∂b[l] just computed is finite (a sum is NaN or ±∞
-        as soon as one term is; an overflowing sum of finite terms is divergence too)."""
-        total = 0.0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for g in (*self.dW, *self.db):
-                total += float(g.sum())
-        return math.isfinite(total)
+        """Whether the gradients just computed are finite.
+
+        ∂C/∂W[l] = Δ[l]ᵀ A[l−1] and ∂C/∂b[l] = Σ_n Δ[l] are finite when every Δ[l] and
+        A[l−1] is. One sum over the Σ_n Δ[l] of all layers is NaN or ±∞ as soon as one δ is
+        (an overflowing sum of finite terms is divergence too); A[0] is the checked input,
+        σ, tanh and softmax are bounded (a NaN in them reaches Δ[L]), and the A of
+        unbounded hidden layers is summed as well. A product of finite numbers beyond the
+        largest float is the one case this leaves to the trainer's per-epoch cost check.
+        """
+        return self._finite
 
     def _update(self, params: Parameters) -> None:
         """W[l] −= η ∂C/∂W[l]; b[l] −= η ∂C/∂b[l] when bias is 'on' (η already in dW, db)."""
@@ -257,7 +272,7 @@ class Workspace:
         """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (scaled by ``scale``); returns C."""
         m = X.shape[0]
         A, Z, D, T, (ones,) = self._rows(m)
-        arch, W, b, dW, db = self.arch, params.W, params.b, self.dW, self.db
+        arch, W, b, dW, S = self.arch, params.W, params.b, self.dW, self._S
         L, bias, phi, times_phi_prime = arch.L, arch.bias, self._phi, self._times_phi_prime
         A[0] = X
         # e^{-z} of the sigmoid may overflow (see _sigmoid), and a diverging run may overflow
@@ -282,10 +297,11 @@ class Workspace:
                     np.matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
                     times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
                 weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
-                if bias == "off":
-                    db[l - 1].fill(0.0)
-                else:
-                    np.matmul(ones, D[l], out=db[l - 1])  # BP3: Σ_n Δ[l]
+                np.matmul(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
+            check = float(self._sums.sum())
+            for l in self._unbounded:
+                check += float(A[l].sum())
+        self._finite = math.isfinite(check)
         return total
 
     def gather(
