@@ -15,9 +15,10 @@ def _medians(benchmarks: list[Any]) -> dict[str, dict[tuple[str, str], float]]:
     return table
 
 
-# A timing whose spread (max − min over its rounds) exceeds this multiple of its median was
-# disturbed by something else on the machine: its ratios are not results.
-DISTURBED_SPREAD = 1.0
+# A timing whose interquartile range over its rounds exceeds this multiple of its median
+# was disturbed by something else on the machine: its ratios are not results. (The IQR, not
+# max − min: one preemption in thousands of rounds is not a disturbed run.)
+DISTURBED_SPREAD = 0.5
 
 
 def disturbed(benchmarks: list[Any]) -> dict[str, list[str]]:
@@ -26,9 +27,9 @@ def disturbed(benchmarks: list[Any]) -> dict[str, list[str]]:
     for b in benchmarks:
         info, st = b.extra_info, b.stats
         if "config" in info and not b.has_error and st.median > 0:
-            spread = (st.max - st.min) / st.median
+            spread = st.iqr / st.median
             if spread > DISTURBED_SPREAD:
-                out[info["config"]].append(f"{info['impl']} spread {spread:.1f}x its median")
+                out[info["config"]].append(f"{info['impl']} IQR {spread:.1f}x its median")
     return out
 
 

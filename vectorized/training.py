@@ -30,7 +30,7 @@ from vectorized.losses import losses
 from vectorized.network import feed_forward
 from vectorized.threads import blas_limited, blas_threads
 from vectorized.validation import check_batch, check_data, check_labels, check_parameters
-from vectorized.workspace import Workspace
+from vectorized.workspace import Workspace, quiet
 
 
 @dataclass
@@ -65,7 +65,7 @@ def dataset_cost(
 ) -> float:
     """C over the whole set, computed in chunks of rows (the sum, or the mean over all N)."""
     total = 0.0
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged run is reported by value
+    with quiet():  # a diverged run is reported by its value
         for k in range(0, X.shape[0], chunk):
             Z, A = feed_forward(arch, params, X[k : k + chunk])
             total += float(losses(arch.loss, Z[arch.L], A[arch.L], Y[k : k + chunk]).sum())
@@ -106,15 +106,17 @@ def run_epoch(
 ) -> None:
     """One pass over the data in ``order``: a step θ ← θ − η ∂C/∂θ per mini-batch.
 
-    A step whose cost or gradient is not finite is not taken: DivergenceError names it."""
-    for k, first in enumerate(range(0, order.shape[0], batch_size), start=1):
-        Xb, Yb = ws.gather(X, Y, order[first : first + batch_size])
-        try:
-            ws.step(params, Xb, Yb, learning_rate)
-        except DivergenceError as exc:
-            raise DivergenceError(f"step {k}: {exc}") from None
-        if after_step is not None:
-            after_step(k)
+    A step whose cost or gradient is not finite is not taken: DivergenceError names it.
+    NumPy's error state is set once for the epoch, not once per step."""
+    with quiet():
+        for k, first in enumerate(range(0, order.shape[0], batch_size), start=1):
+            Xb, Yb = ws.gather(X, Y, order[first : first + batch_size])
+            try:
+                ws.step(params, Xb, Yb, learning_rate, guard=False)
+            except DivergenceError as exc:
+                raise DivergenceError(f"step {k}: {exc}") from None
+            if after_step is not None:
+                after_step(k)
 
 
 def train(

@@ -31,6 +31,12 @@ OutputError = Callable[
 ]
 
 
+def quiet() -> np.errstate:
+    """NumPy's error state for steps: overflow and invalid values pass silently (see
+    Workspace._backprop); the results are checked instead."""
+    return np.errstate(over="ignore", invalid="ignore")
+
+
 def _buffers(rows: int, sizes: tuple[int, ...], dtype: np.dtype[Any]) -> list[FloatArray]:
     return [np.empty((rows, n), dtype=dtype) for n in sizes]
 
@@ -189,6 +195,10 @@ class Workspace:
             l for l in range(1, arch.L) if arch.activations[l - 1] in ("identity", "relu")
         ]
         self._finite = True
+        # The contract's choices as flags, read once rather than compared every step.
+        self._use_bias = arch.bias != "off"
+        self._train_bias = arch.bias == "on"
+        self._mean = arch.reduction == "mean"
         # Resolved once, so that a step runs no string comparisons: φ of layer l at [l - 1],
         # and D *= φ'(Z) for the hidden layers BP2 passes through.
         entries = [TABLE[name] for name in arch.activations]
@@ -215,7 +225,8 @@ class Workspace:
         self, params: Parameters, X: FloatArray, Y: FloatArray, cost: bool = True
     ) -> float:
         """∂C/∂W[l], ∂C/∂b[l] into ``dW``, ``db`` for a checked batch; returns C (or 0)."""
-        return self._backprop(params, X, Y, scale=1.0, cost=cost)
+        with quiet():
+            return self._backprop(params, X, Y, scale=1.0, cost=cost)
 
     def step(
         self,
@@ -224,6 +235,7 @@ class Workspace:
         Y: FloatArray,
         learning_rate: float,
         cost: bool = False,
+        guard: bool = True,
     ) -> float:
         """One SGD step in place: W ← W − η ∂C/∂W (b too when bias is on); returns C or 0.
 
@@ -231,8 +243,12 @@ class Workspace:
         η ∂C/∂W and η ∂C/∂b and each parameter is updated in one pass. Every gradient (and
         the cost, when asked for) is computed before any parameter changes: if one is not
         finite the run has diverged, DivergenceError is raised and the parameters are left
-        exactly as they were.
+        exactly as they were. ``guard=False`` skips setting NumPy's error state for this
+        call, for a caller that holds ``quiet()`` around many steps (the trainer's epochs).
         """
+        if guard:
+            with quiet():
+                return self.step(params, X, Y, learning_rate, cost, guard=False)
         C = self._backprop(params, X, Y, scale=float(learning_rate), cost=cost)
         if not math.isfinite(C):
             raise DivergenceError(f"cost {C}")
@@ -257,7 +273,7 @@ class Workspace:
         """W[l] −= η ∂C/∂W[l]; b[l] −= η ∂C/∂b[l] when bias is 'on' (η already in dW, db)."""
         for W_l, dW_l in zip(params.W, self.dW, strict=True):
             W_l -= dW_l
-        if self.arch.bias == "on":
+        if self._train_bias:
             for b_l, db_l in zip(params.b, self.db, strict=True):
                 b_l -= db_l
 
@@ -269,38 +285,45 @@ class Workspace:
         scale: float,
         cost: bool,
     ) -> float:
-        """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (scaled by ``scale``); returns C."""
+        """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (scaled by ``scale``); returns C.
+
+        Run under ``quiet()``: e^{-z} of the sigmoid may overflow (see
+        _sigmoid), and a diverging run may overflow or give NaN anywhere; the results are
+        checked instead, so NumPy warns of neither."""
         m = X.shape[0]
         A, Z, D, T, (ones,) = self._rows(m)
-        arch, W, b, dW, S = self.arch, params.W, params.b, self.dW, self._S
-        L, bias, phi, times_phi_prime = arch.L, arch.bias, self._phi, self._times_phi_prime
+        W, b, dW, S = params.W, params.b, self.dW, self._S
+        L, use_bias, phi, times_phi_prime = (
+            self.arch.L,
+            self._use_bias,
+            self._phi,
+            self._times_phi_prime,
+        )
+        matmul = np.matmul
         A[0] = X
-        # e^{-z} of the sigmoid may overflow (see _sigmoid), and a diverging run may overflow
-        # or give NaN anywhere: the callers check the results, so NumPy warns of neither.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for l in range(1, L + 1):
-                np.matmul(A[l - 1], W[l - 1].T, out=Z[l])  # z = W a + b
-                if bias != "off":
-                    Z[l] += b[l - 1]
-                phi[l - 1](Z[l], A[l])
-            total = 0.0
-            if cost:  # the cost C, which a training step does not need
-                total = float(losses(arch.loss, Z[L], A[L], Y).sum())
-                total = total / m if arch.reduction == "mean" else total
-            self._output_error(self._out, Z[L], A[L], Y, T[L], D[L])  # BP1
-            if arch.reduction == "mean":
-                scale /= m  # the 1/N of the mean
-            if scale != 1.0:
-                D[L] *= scale
-            for l in range(L, 0, -1):
-                if l > 1:
-                    np.matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
-                    times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
-                weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
-                np.matmul(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
-            check = float(self._sums.sum())
-            for l in self._unbounded:
-                check += float(A[l].sum())
+        for l in range(1, L + 1):
+            matmul(A[l - 1], W[l - 1].T, out=Z[l])  # z = W a + b
+            if use_bias:
+                Z[l] += b[l - 1]
+            phi[l - 1](Z[l], A[l])
+        total = 0.0
+        if cost:  # the cost C, which a training step does not need
+            total = float(losses(self.arch.loss, Z[L], A[L], Y).sum())
+            total = total / m if self._mean else total
+        self._output_error(self._out, Z[L], A[L], Y, T[L], D[L])  # BP1
+        if self._mean:
+            scale /= m  # the 1/N of the mean
+        if scale != 1.0:
+            D[L] *= scale
+        for l in range(L, 0, -1):
+            if l > 1:
+                matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
+                times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
+            weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
+            matmul(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
+        check = float(self._sums.sum())
+        for l in self._unbounded:
+            check += float(A[l].sum())
         self._finite = math.isfinite(check)
         return total
 
