@@ -16,7 +16,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     terminalreporter.section("speedup (medians; ratios measured in this run)")
     terminalreporter.write_line(
-        "step = forward + backward + update; speedup = reference / workspace (float64)"
+        "step = forward + backward + update, float64. Speedup of the trainer's step (workspace)"
+    )
+    terminalreporter.write_line(
+        "over the fastest loop we wrote (vs fast), over the reference's loops without its input "
+        "checks (vs maths: the same work), and over the reference as a user calls it"
     )
     terminalreporter.write_line(format_rows(speedup_rows(session.benchmarks)))
     paired = paired_rows(session.benchmarks)

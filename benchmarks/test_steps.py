@@ -6,6 +6,7 @@ speedup summary at the end of ``pytest --benchmark-only`` collects them (benchma
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,10 @@ import pytest
 
 import reference
 import vectorized
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import CONFIGS, Config, arrays, check_agreement, floor, lists
+from benchmarks.fast_loop import fast_step, maths_step
 from vectorized.workspace import Workspace
 
 IDS = [c.name for c in CONFIGS]
@@ -44,6 +48,32 @@ def test_reference(benchmark: Any, config: Config, op: str) -> None:
         _run(benchmark, config, lambda: reference.backward(config.arch, p, X, Y), slow=True)
     else:
         _run(benchmark, config, lambda: reference.sgd_step(config.arch, p, X, Y, ETA), slow=True)
+
+
+@cache
+def loops_agree(config: Config) -> bool:
+    """Before they are timed: one step of each loop baseline equals the reference's step
+    within the one-step rounding bound."""
+    p, X, Y = lists(config)
+    want = reference.sgd_step(config.arch, p, X, Y, ETA)
+    eW, eb = one_step_bound(config.arch, p, X, Y, ETA)
+    for name, step in (("fast loop", fast_step), ("reference maths", maths_step)):
+        got = step(config.arch, p, X, Y, ETA)
+        assert_close(f"{name} W", got.W, want.W, eW, "float64")
+        assert_close(f"{name} b", got.b, want.b, eb, "float64")
+    return True
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=IDS)
+@pytest.mark.parametrize("impl", ["reference-maths", "fast-loop"])
+def test_loop_baselines(benchmark: Any, config: Config, impl: str) -> None:
+    """The reference's loops without its input checks, and the fastest loop we wrote
+    (benchmarks/fast_loop.py): what vectorization is measured against."""
+    assert loops_agree(config)
+    _tag(benchmark, config, impl, "step")
+    p, X, Y = lists(config)
+    step = maths_step if impl == "reference-maths" else fast_step
+    _run(benchmark, config, lambda: step(config.arch, p, X, Y, ETA), slow=True)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)

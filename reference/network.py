@@ -111,10 +111,18 @@ def backward(
     """
     check_parameters(arch, params)
     x_rows, y_rows = check_data(arch, X, Y)
+    return gradients(arch, params, x_rows, y_rows)
+
+
+def gradients(
+    arch: Architecture, params: Parameters, X: list[list[float]], Y: list[list[float]]
+) -> Gradients:
+    """BP1–BP4 summed over the batch, as ``backward``, on inputs already checked (the loops
+    alone: what a training loop runs after checking its data and parameters once)."""
     dW = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, arch.L + 1)]
     db = [[0.0] * arch.sizes[l] for l in range(1, arch.L + 1)]
     total = 0.0
-    for x, y in zip(x_rows, y_rows, strict=True):
+    for x, y in zip(X, Y, strict=True):
         z, a = feed_forward(arch, params, x)
         total += loss(arch.loss, z[arch.L], a[arch.L], y)
         delta = backward_pass(arch, params, z, a, y)
@@ -125,7 +133,7 @@ def backward(
                 for i, a_prev_i in enumerate(a_prev):
                     dW_lj[i] += delta_lj * a_prev_i
                 db_l[j] += delta_lj
-    N = len(x_rows)
+    N = len(X)
     if arch.reduction == "mean":
         dW = [[[g / N for g in row] for row in dW_l] for dW_l in dW]
         db = [[g / N for g in db_l] for db_l in db]

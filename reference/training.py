@@ -14,7 +14,7 @@ from reference.contract import (
     check_learning_rate,
     check_whole,
 )
-from reference.network import apply_update, backward
+from reference.network import apply_update, gradients
 from reference.validation import check_data, check_parameters
 
 
@@ -33,7 +33,8 @@ def train(
 
     ``batch_size`` None means the whole set each step; ``order`` (default 0..N-1) fixes
     which samples form each batch.  Returns the parameters and, per step, the cost of the
-    batch before that step's update.
+    batch before that step's update. The data and parameters are checked once, before the
+    first step; every step's parameters come from finite gradients, so they need no check.
     """
     eta = check_learning_rate(learning_rate)
     steps = check_whole("steps", steps)
@@ -43,7 +44,7 @@ def train(
     costs: list[float] = []
     for step in range(steps):
         rows = plan[step % len(plan)]
-        grads = backward(arch, params, [X[n] for n in rows], [Y[n] for n in rows])
+        grads = gradients(arch, params, [X[n] for n in rows], [Y[n] for n in rows])
         if not _finite(grads):
             raise DivergenceError(
                 f"training diverged at step {step}: cost {grads.cost}; the parameters are "

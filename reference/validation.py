@@ -17,6 +17,8 @@ from reference.contract import (
 
 def _items(value: object) -> list[object] | None:
     """The items of a list, tuple or array-like (anything sized and iterable but text)."""
+    if type(value) is list:
+        return value
     if isinstance(value, (str, bytes)) or not isinstance(value, Collection):
         return None
     return list(value)
@@ -28,6 +30,10 @@ def _row(what: str, row: object, width: int) -> list[float]:
         raise ContractError(f"{what}: expected a sequence of {width} numbers; got {row!r}")
     if len(items) != width:
         raise ContractError(f"{what}: expected {width} numbers; got {len(items)}")
+    if all(type(v) is float for v in items):  # the usual case, checked at C speed
+        floats: list[float] = items  # type: ignore[assignment]
+        if all(map(math.isfinite, floats)):
+            return floats
     out = []
     for v in items:
         if not isinstance(v, numbers.Real) or isinstance(v, bool):

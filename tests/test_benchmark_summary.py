@@ -93,3 +93,18 @@ def test_a_disturbed_run_is_called_so_not_printed_as_a_result() -> None:
     noisy = [_Bench("reference", "step", 1.0), _Bench("floor-float64", "step", 0.01, spread=8.0)]
     text = format_rows(speedup_rows(noisy))
     assert "DISTURBED, not a result: c (floor-float64 IQR 8.0x its median)" in text
+
+
+def test_the_speedup_is_also_over_the_loops_doing_the_same_work() -> None:
+    benches = [
+        _Bench("reference", "step", 1.0),
+        _Bench("reference-maths", "step", 0.5),
+        _Bench("fast-loop", "step", 0.2),
+        _Bench("workspace-float64", "step", 0.01),
+    ]
+    (row,) = speedup_rows(benches)
+    assert row["speedup_workspace_float64"] == pytest.approx(100.0)
+    assert row["speedup_over_maths"] == pytest.approx(50.0)
+    assert row["speedup_over_fast_loop"] == pytest.approx(20.0)
+    table = format_rows([row])
+    assert "vs fast" in table.splitlines()[0] and "20.00x" in table and "50.00x" in table
