@@ -12,10 +12,11 @@ import numpy as np
 
 import reference
 import vectorized
+from backprop_cli.baselines import floor_step
 from backprop_data.examples import random_data
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import error_bound
-from vectorized.workspace import Workspace, weight_gradient
+from vectorized.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -117,27 +118,9 @@ def check_agreement(config: Config) -> bool:
 
 
 def floor(config: Config, dtype: Any) -> Callable[[], None]:
-    """Only the matrix products of one step, same shapes and dtype, into preallocated outputs:
-    Z[l] = A[l-1] @ W[l].T for every l, ∂C/∂W[l] = Δ[l].T @ A[l-1] for every l and
-    Δ[l-1] = Δ[l] @ W[l] for l > 1."""
+    """The floor of this configuration's step (backprop_cli.baselines.floor_step)."""
     pv, X, _ = arrays(config, dtype)
-    sizes, B, L = config.arch.sizes, config.batch, config.arch.L
-    rng = np.random.default_rng(0)
-    A = [X] + [rng.random((B, n)).astype(dtype) for n in sizes[1:]]
-    D = [rng.random((B, n)).astype(dtype) for n in sizes]
-    dW = [np.empty_like(w) for w in pv.W]
-    Z = [np.empty((B, n), dtype) for n in sizes]
-    W = pv.W
-
-    def run() -> None:
-        for l in range(1, L + 1):
-            np.matmul(A[l - 1], W[l - 1].T, out=Z[l])
-        for l in range(L, 0, -1):
-            weight_gradient(D[l], A[l - 1], dW[l - 1])  # matmul, or the outer product at N = 1
-            if l > 1:
-                np.matmul(D[l], W[l - 1], out=D[l - 1])
-
-    return run
+    return floor_step(config.arch, pv.W, X)
 
 
 def sample_order(n: int, seed: int = 0) -> list[int]:

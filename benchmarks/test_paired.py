@@ -14,10 +14,10 @@ import pytest
 
 import reference
 import vectorized
+from backprop_cli.numpy_bound import BoundStep
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import Config, arrays, floor
-from benchmarks.numpy_bound import BoundStep
 from benchmarks.test_epoch import SMALL, mnist, per_sample_epoch
 from vectorized.workspace import Workspace, quiet
 

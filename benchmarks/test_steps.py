@@ -14,10 +14,10 @@ import pytest
 
 import reference
 import vectorized
+from backprop_cli.baselines import fast_step, maths_step
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import CONFIGS, Config, arrays, check_agreement, floor, lists
-from benchmarks.fast_loop import fast_step, maths_step
 from vectorized.workspace import Workspace
 
 IDS = [c.name for c in CONFIGS]

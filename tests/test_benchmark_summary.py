@@ -79,7 +79,7 @@ def test_numpy_bound_refuses_other_networks() -> None:
 
     import reference
     import vectorized
-    from benchmarks.numpy_bound import BoundStep
+    from backprop_cli.numpy_bound import BoundStep
 
     arch = reference.Architecture((4, 3, 2), ("tanh", "sigmoid"), "half_squared_error")
     params = vectorized.init_parameters(arch, seed=0)

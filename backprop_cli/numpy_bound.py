@@ -1,11 +1,10 @@
-"""The fewest NumPy calls we found for one SGD step of the MNIST network 784-40-10: a lower bound.
+"""The fewest NumPy calls we found for one SGD step of an n0-n1-n2 sigmoid network: a bound.
 
-Issue 4 asks the trainer's step to stay within 1.5x, 1.4x and 1.3x of its floor (the step's
-matrix products alone) at N = 1, 20 and 128. Whatever a NumPy step does besides the products
-is element-wise calls, and each costs at least NumPy's dispatch plus one pass over its
-arrays. This module writes the step with as few of those calls as we could, for one
-architecture only (n0-n1-n2, sigmoid, half squared error, mean over the batch, biases on),
-with every shortcut a general trainer would not take:
+Whatever a NumPy step does besides its matrix products (the floor) is element-wise calls,
+and each costs at least NumPy's dispatch plus one pass over its arrays. This module writes
+the step with as few of those calls as we could, for one kind of architecture only
+(n0-n1-n2, sigmoid, half squared error, mean over the batch, biases on), with every
+shortcut a general trainer would not take:
 
 - b[2] folded into the layer-2 products: a column of ones after A[1] and b[2] as the last
   column of W[2], so layer 2 has no bias addition, no ∂C/∂b product and no bias update;

@@ -1,4 +1,7 @@
-"""The fastest pure-Python step we wrote: a baseline for the speedup, not a teaching text.
+"""What the vectorized step is measured against: the fastest pure-Python step we wrote, the
+reference's loops without their checks, and the floor (the step's matrix products alone).
+
+The fast loop is a baseline for the speedup, not a teaching text.
 
 The reference is written to read like the derivation: index loops over nodes and weights,
 its input checked at every call. A fair question about vectorization is how much of the
@@ -7,17 +10,22 @@ same maths per sample with the loops pushed into C where Python allows it: each 
 sum as ``sum(map(mul, row, a))``, each hidden error as a sum over the columns of W taken
 with ``zip(*W)``, each gradient row as ``map(mul, repeat(δ_j), a)``, nothing checked. It is
 checked against the reference within the rounding bound before it is timed
-(benchmarks/test_steps.py).
+(benchmarks/test_steps.py, and the speedup sweep).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import repeat
 from operator import add, mul
+
+import numpy as np
 
 import reference
 from reference.activations import TABLE as ACTIVATIONS
 from reference.losses import output_delta
+from vectorized.arrays import FloatArray
+from vectorized.workspace import weight_gradient
 
 Matrix = list[list[float]]
 
@@ -71,3 +79,27 @@ def maths_step(
 ) -> reference.Parameters:
     """The reference's own step without its input checks: its loops alone."""
     return reference.network.apply_update(arch, p, reference.network.gradients(arch, p, X, Y), eta)
+
+
+def floor_step(
+    arch: reference.Architecture, W: list[FloatArray], X: FloatArray
+) -> Callable[[], None]:
+    """Only the matrix products of one step, same shapes and dtype, into preallocated
+    outputs: Z[l] = A[l-1] @ W[l].T for every l, ∂C/∂W[l] = Δ[l].T @ A[l-1] for every l and
+    Δ[l-1] = Δ[l] @ W[l] for l > 1. What no implementation of the step can beat."""
+    sizes, B, L, dtype = arch.sizes, X.shape[0], arch.L, X.dtype
+    rng = np.random.default_rng(0)
+    A = [X] + [rng.random((B, n)).astype(dtype) for n in sizes[1:]]
+    D = [rng.random((B, n)).astype(dtype) for n in sizes]
+    dW = [np.empty_like(w) for w in W]
+    Z = [np.empty((B, n), dtype) for n in sizes]
+
+    def run() -> None:
+        for l in range(1, L + 1):
+            np.matmul(A[l - 1], W[l - 1].T, out=Z[l])
+        for l in range(L, 0, -1):
+            weight_gradient(D[l], A[l - 1], dW[l - 1])  # matmul, or the outer product at N = 1
+            if l > 1:
+                np.matmul(D[l], W[l - 1], out=D[l - 1])
+
+    return run
