@@ -1,5 +1,6 @@
-"""``python -m vectorized speedup``: the loop-vs-vectorized speedup over a sweep of network
-sizes and batch sizes, as a table and a log-log plot, with the machine it ran on."""
+"""``python -m vectorized speedup``: how the cost of one SGD step grows with the network and
+the batch, for the loops and for the vectorized step, with each step's ratio to its floor
+and to the NumPy bound, as a table, a CSV file and a log-log plot, with the machine."""
 
 from __future__ import annotations
 
@@ -7,50 +8,94 @@ import csv
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 import reference
+import vectorized
+from backprop_cli.baselines import fast_step, floor_step
+from backprop_cli.numpy_bound import BoundStep
 from backprop_cli.plot import _pyplot
 from backprop_cli.progress import Progress
 from backprop_data.examples import random_data
-from vectorized.arrays import to_arrays
-from vectorized.workspace import Workspace
+from backprop_verify.comparison import assert_close
+from backprop_verify.rounding import one_step_bound
+from vectorized.threads import blas_limited, blas_threads
+from vectorized.workspace import Workspace, quiet
+
+NETWORKS = ((2, 2, 2), (64, 16, 10), (64, 256, 10), (784, 40, 10), (784, 512, 10))
+BATCHES = (1, 8, 64, 512)
+ETA = 1e-3
+# The samples on which every implementation is checked against the reference before it is
+# timed (the maths is per sample; two show that the batch sums are right too).
+CHECKED_SAMPLES = 2
+
+
+def architecture(sizes: tuple[int, ...]) -> reference.Architecture:
+    """The sweep's networks: sigmoid, half squared error, mean, biases on (the bound's kind)."""
+    return reference.Architecture(sizes, ("sigmoid", "sigmoid"), "half_squared_error")
 
 
 @dataclass
 class Point:
-    """One network and batch size: the median seconds of one SGD step in each implementation."""
+    """One network and batch size: median seconds of one step in each way."""
 
     sizes: tuple[int, ...]
     batch: int
-    parameters: int
+    threads: int
+    fast_loop_s: float
     reference_s: float
     vectorized_s: float
+    floor_s: float
+    bound_s: float
+    loop_samples: int  # the loops ran on this many samples, scaled to the batch
 
     @property
-    def speedup(self) -> float:
-        """Reference time over vectorized time."""
+    def work(self) -> int:
+        """Multiply-adds per sample: forward, weight gradient and hidden error."""
+        s = self.sizes
+        return 3 * sum(s[l] * s[l - 1] for l in range(1, len(s)))
+
+    @property
+    def speedup_over_fast_loop(self) -> float:
+        """The fastest loop's time over the vectorized step's."""
+        return self.fast_loop_s / self.vectorized_s
+
+    @property
+    def speedup_over_reference(self) -> float:
+        """The reference's time (as called) over the vectorized step's."""
         return self.reference_s / self.vectorized_s
+
+    @property
+    def over_floor(self) -> float:
+        """The vectorized step over its matrix products alone."""
+        return self.vectorized_s / self.floor_s
+
+    @property
+    def over_bound(self) -> float:
+        """The vectorized step over the fewest NumPy calls we found for it."""
+        return self.vectorized_s / self.bound_s
 
 
 def machine() -> dict[str, str]:
-    """CPU count, processor, NumPy version and the BLAS NumPy was built with."""
+    """CPU count, processor, NumPy, its BLAS and the BLAS's default thread count."""
     info = {
         "cpus": str(os.cpu_count()),
         "machine": platform.machine(),
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
-    try:
-        config: Any = np.show_config(mode="dicts")
-        blas = config["Build Dependencies"]["blas"]
-        info["blas"] = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
-    except (TypeError, KeyError):  # NumPy before 1.25 prints only
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    if pools:
+        pool = pools[0]
+        info["blas"] = f"{pool.get('internal_api', '?')} {pool.get('version', '')}".strip()
+        info["blas threads"] = str(pool.get("num_threads", "?"))
+    else:  # pragma: no cover - NumPy always links a BLAS
         info["blas"] = "unknown"
     return info
 
@@ -66,27 +111,65 @@ def median_time(fn: Callable[[], object], budget: float) -> float:
     return float(np.median(times))
 
 
+def _checked(arch: reference.Architecture, p: reference.Parameters, X: Any, Y: Any) -> BoundStep:
+    """Every way of doing the step, checked against the reference on the first samples
+    within the one-step rounding bound; returns the NumPy bound, ready to run on X, Y."""
+    n = min(CHECKED_SAMPLES, len(X))
+    Xs, Ys = X[:n], Y[:n]
+    want = reference.sgd_step(arch, p, Xs, Ys, ETA)
+    eW, eb = one_step_bound(arch, p, Xs, Ys, ETA)
+    ws_params = vectorized.to_arrays(p)
+    Workspace(arch, n).step(ws_params, np.array(Xs), np.array(Ys), ETA)
+    probe = BoundStep(arch, vectorized.to_arrays(p), np.array(Xs), np.array(Ys), ETA)
+    probe.step()()
+    W, b = probe.parameters()
+    for name, got in (
+        ("fast loop", fast_step(arch, p, Xs, Ys, ETA)),
+        ("vectorized", vectorized.to_lists(ws_params)),
+        ("NumPy bound", reference.Parameters(W, b)),
+    ):
+        assert_close(f"{name} W", got.W, want.W, eW, "float64")
+        assert_close(f"{name} b", got.b, want.b, eb, "float64")
+    return BoundStep(arch, vectorized.to_arrays(p), np.array(X), np.array(Y), ETA)
+
+
+def _loop_time(
+    step: Callable[[list[Any], list[Any]], object], X: Any, Y: Any, budget: float
+) -> tuple[float, int]:
+    """Seconds of a loop's step on the whole batch: timed on as many samples as fit in the
+    budget and scaled to the batch (a pure-Python loop's time is linear in the samples)."""
+    one = median_time(lambda: step(X[:1], Y[:1]), budget / 10)
+    n = max(1, min(len(X), int(budget / 3 / one)))
+    t = median_time(lambda: step(X[:n], Y[:n]), budget) if n > 1 else one
+    return t * len(X) / n, n
+
+
 def measure(sizes: tuple[int, ...], batch: int, budget: float) -> Point:
-    """Time one SGD step of an (n_0, …, n_L) tanh/softmax network in both implementations."""
-    arch = reference.Architecture(
-        sizes, ("tanh",) * (len(sizes) - 2) + ("softmax",), "categorical_cross_entropy"
-    )
-    params = reference.init_parameters(arch, seed=0)
+    """Time one step of each way on one network and batch size."""
+    arch = architecture(sizes)
+    p = reference.init_parameters(arch, seed=0)
     X, Y = random_data(arch, batch, seed=1)
-    ref = median_time(lambda: reference.sgd_step(arch, params, X, Y, 1e-3), budget)
-    p = to_arrays(params)
-    Xa, Ya = np.array(X), np.array(Y)
+    bound = _checked(arch, p, X, Y)
+    fast, n = _loop_time(lambda x, y: fast_step(arch, p, x, y, ETA), X, Y, budget)
+    ref, _ = _loop_time(lambda x, y: reference.sgd_step(arch, p, x, y, ETA), X, Y, budget)
+    pv, Xa, Ya = vectorized.to_arrays(p), np.array(X), np.array(Y)
     ws = Workspace(arch, batch)
-    vec = median_time(lambda: ws.step(p, Xa, Ya, 1e-3), budget)
-    count = sum(sizes[l] * sizes[l - 1] + sizes[l] for l in range(1, len(sizes)))
-    return Point(sizes, batch, count, ref, vec)
+    threads = blas_threads(arch, batch)
+    with blas_limited(threads), quiet():  # as the trainer runs its steps
+        vec = median_time(lambda: ws.step(pv, Xa, Ya, ETA, guard=False), budget)
+        flo = median_time(floor_step(arch, pv.W, Xa), budget)
+        bnd = median_time(bound.step(), budget)
+    return Point(tuple(sizes), batch, threads, fast, ref, vec, flo, bnd, n)
 
 
 def sweep(
-    widths: list[int], batches: list[int], budget: float = 0.3, progress: bool = True
+    networks: Sequence[tuple[int, ...]],
+    batches: Sequence[int],
+    budget: float = 0.3,
+    progress: bool = True,
 ) -> list[Point]:
-    """Networks w-w-10 for every width w and every batch size."""
-    grid = [((w, w, 10), n) for w in widths for n in batches]
+    """Every network at every batch size."""
+    grid = [(sizes, n) for sizes in networks for n in batches]
     bar = Progress(len(grid), "speedup", after=0.0 if progress else float("inf"))
     points = []
     for k, (sizes, n) in enumerate(grid, start=1):
@@ -96,20 +179,56 @@ def sweep(
     return points
 
 
+def _t(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds * 1e9:.3g} ns"
+
+
 def table(points: list[Point], info: dict[str, str]) -> str:
     """Markdown: the machine, then one row per point."""
+    scaled = [p for p in points if p.loop_samples < p.batch]
     lines = [
         "machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
         "",
-        "| network | batch | parameters | reference step | vectorized step | speedup |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| network | N | work/sample | threads | fast loop | reference | vectorized | floor | "
+        "NumPy bound | vs fast loop | vs reference | step/floor | step/bound |",
+        "| --- " + "| ---: " * 12 + "|",
     ]
     for p in points:
+        star = "*" if p.loop_samples < p.batch else ""
         lines.append(
-            f"| {'-'.join(map(str, p.sizes))} | {p.batch} | {p.parameters} | "
-            f"{p.reference_s * 1e3:.3g} ms | {p.vectorized_s * 1e6:.3g} us | {p.speedup:.0f}x |"
+            f"| {'-'.join(map(str, p.sizes))} | {p.batch} | {p.work} | {p.threads} | "
+            f"{_t(p.fast_loop_s)}{star} | {_t(p.reference_s)}{star} | {_t(p.vectorized_s)} | "
+            f"{_t(p.floor_s)} | {_t(p.bound_s)} | {p.speedup_over_fast_loop:.3g}x | "
+            f"{p.speedup_over_reference:.3g}x | {p.over_floor:.2f}x | {p.over_bound:.2f}x |"
         )
+    if scaled:
+        lines += [
+            "",
+            "\\* the loops were timed on fewer samples than the batch and scaled to it "
+            "(a pure-Python loop's time grows linearly with the samples).",
+        ]
     return "\n".join(lines)
+
+
+FIELDS = (
+    "network",
+    "batch",
+    "work_per_sample",
+    "threads",
+    "fast_loop_s",
+    "reference_s",
+    "vectorized_s",
+    "floor_s",
+    "bound_s",
+    "loop_samples",
+    "speedup_over_fast_loop",
+    "speedup_over_reference",
+    "over_floor",
+    "over_bound",
+)
 
 
 def write(points: list[Point], info: dict[str, str], out: Path) -> list[Path]:
@@ -120,43 +239,61 @@ def write(points: list[Point], info: dict[str, str], out: Path) -> list[Path]:
     path = out / "speedup.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["network", "batch", "parameters", "reference_s", "vectorized_s", "speedup"])
+        w.writerow(FIELDS)
         for p in points:
             w.writerow(
                 [
                     "-".join(map(str, p.sizes)),
                     p.batch,
-                    p.parameters,
+                    p.work,
+                    p.threads,
+                    p.fast_loop_s,
                     p.reference_s,
                     p.vectorized_s,
-                    p.speedup,
+                    p.floor_s,
+                    p.bound_s,
+                    p.loop_samples,
+                    p.speedup_over_fast_loop,
+                    p.speedup_over_reference,
+                    p.over_floor,
+                    p.over_bound,
                 ]
             )
     return [md, path]
 
 
 def plot(points: list[Point], info: dict[str, str], path: Path) -> Path:
-    """Log-log: speedup against parameter count (a line per batch size) and against batch
-    size (a line per network)."""
+    """Log-log: seconds per sample against multiply-adds per sample, for the fast loop and
+    the reference (one line each) and the vectorized step and its floor (a line per N)."""
     plt = _pyplot()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100)
-    for n in sorted({p.batch for p in points}):
-        row = sorted((p for p in points if p.batch == n), key=lambda p: p.parameters)
-        left.plot([p.parameters for p in row], [p.speedup for p in row], "o-", label=f"batch {n}")
-    for sizes in sorted({p.sizes for p in points}):
-        row = sorted((p for p in points if p.sizes == sizes), key=lambda p: p.batch)
-        right.plot(
-            [p.batch for p in row], [p.speedup for p in row], "o-", label="-".join(map(str, sizes))
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
+    smallest = min(p.batch for p in points)
+    loops = sorted((p for p in points if p.batch == smallest), key=lambda p: p.work)
+    for label, attr, style in (
+        ("reference (as called)", "reference_s", "s-"),
+        ("fastest loop", "fast_loop_s", "D-"),
+    ):
+        ax.plot(
+            [p.work for p in loops], [getattr(p, attr) / p.batch for p in loops], style, label=label
         )
-    for ax, xlabel in ((left, "parameters"), (right, "batch size")):
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("speedup (reference / vectorized)")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle(
-        f"one SGD step; {info['cpus']} CPUs, NumPy {info['numpy']}, {info['blas']}", fontsize=9
+    for n in sorted({p.batch for p in points}):
+        row = sorted((p for p in points if p.batch == n), key=lambda p: p.work)
+        work = [p.work for p in row]
+        (line,) = ax.plot(work, [p.vectorized_s / n for p in row], "o-", label=f"vectorized, N={n}")
+        ax.plot(
+            work, [p.floor_s / n for p in row], ":", color=line.get_color(), label=f"floor, N={n}"
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("multiply-adds per sample (forward, ∂C/∂W, hidden error)")
+    ax.set_ylabel("seconds per sample, one SGD step")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    threads = info.get("blas threads", "?")
+    ax.set_title(
+        f"{info['cpus']} CPUs, NumPy {info['numpy']}, {info['blas']} ({threads} threads by "
+        "default; the step's own choice in the table)",
+        fontsize=8,
     )
     fig.tight_layout()
     fig.savefig(path)

@@ -23,7 +23,6 @@ from backprop_cli.options import (
     writable_folder,
 )
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves, require_matplotlib
-from reference.contract import Architecture
 from vectorized.arrays import to_arrays
 from vectorized.network import cost, forward
 from vectorized.training import train
@@ -62,14 +61,10 @@ def _train(args: argparse.Namespace) -> int:
 def _speedup(args: argparse.Namespace) -> int:
     out = writable_folder("--out", args.out)
     require_matplotlib("speedup (its log-log plot)")
-    for w in args.widths:  # the reference's lists for the widest network and batch
-        check_memory(
-            Architecture((w, w, 10), ("tanh", "softmax"), "categorical_cross_entropy"),
-            max(args.batches),
-            option="--widths",
-        )
+    for sizes in args.networks:  # the reference's lists for each network at the largest batch
+        check_memory(speedup.architecture(sizes), max(args.batches), option="--networks")
     info = speedup.machine()
-    points = speedup.sweep(list(args.widths), list(args.batches), args.budget, progress=True)
+    points = speedup.sweep(args.networks, args.batches, args.budget, progress=True)
     print(speedup.table(points, info))
     for path in speedup.write(points, info, out):
         print(f"written: {path}")
@@ -92,6 +87,22 @@ def _positive_list(text: str) -> tuple[int, ...]:
     return values
 
 
+def _networks(text: str) -> tuple[tuple[int, ...], ...]:
+    """``2-2-2,784-40-10``: networks of three layer sizes n0-n1-n2, each >= 1."""
+    out = []
+    for part in text.split(","):
+        try:
+            sizes = tuple(int(n) for n in part.split("-"))
+        except ValueError:
+            sizes = ()
+        if len(sizes) != 3 or min(sizes) < 1:
+            raise argparse.ArgumentTypeError(
+                f"expected networks n0-n1-n2 of whole numbers >= 1, like 784-40-10; got {part!r}"
+            )
+        out.append(sizes)
+    return tuple(out)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m vectorized``."""
     p = Parser(prog="python -m vectorized", description="Backpropagation as matrix products.")
@@ -109,16 +120,17 @@ def parser() -> argparse.ArgumentParser:
     add_download_command(sub)
     s = sub.add_parser("speedup", help="time loop vs vectorized over network and batch sizes")
     s.add_argument(
-        "--widths",
-        type=_positive_list,
-        default=(8, 32, 128, 256),
-        help="hidden widths w >= 1 of w-w-10 networks (default 8,32,128,256)",
+        "--networks",
+        type=_networks,
+        default=speedup.NETWORKS,
+        help="sigmoid networks n0-n1-n2, comma-separated "
+        f"(default {','.join('-'.join(map(str, n)) for n in speedup.NETWORKS)})",
     )
     s.add_argument(
         "--batches",
         type=_positive_list,
-        default=(1, 8, 64),
-        help="batch sizes >= 1 (default 1,8,64)",
+        default=speedup.BATCHES,
+        help=f"batch sizes >= 1 (default {','.join(map(str, speedup.BATCHES))})",
     )
     s.add_argument(
         "--budget", type=positive, default=0.3, help="seconds > 0 of timing per measurement"

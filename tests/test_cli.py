@@ -208,8 +208,13 @@ VECTORIZED = [
         "error: argument --budget: expected a positive finite number; got 'nan'",
     ),
     (
-        ["speedup", "--widths", "0,8"],
-        "error: argument --widths: expected whole numbers >= 1; got '0,8'",
+        ["speedup", "--networks", "0-8-2"],
+        "error: argument --networks: expected networks n0-n1-n2 of whole numbers >= 1, like 784-40-10; got '0-8-2'",
+    ),
+    (["speedup", "--networks", "8-8"], "error: argument --networks: expected networks n0-n1-n2"),
+    (
+        ["speedup", "--batches", "0"],
+        "error: argument --batches: expected whole numbers >= 1; got '0'",
     ),
     (["train", "xor", "--config", "softmax"], "error: unrecognized arguments: --config softmax"),
     (["train", "xor", "--dtype", "float32"], "error: unrecognized arguments: --dtype float32"),
@@ -318,8 +323,10 @@ def test_the_matrix_trace_check_sees_nan(
 def test_a_speedup_sweep_too_large_for_memory_is_refused(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, err = _status_and_error(vectorized_main, ["speedup", "--widths", "8,200000"], capsys)
-    assert status == 2 and err.startswith("error: --widths: 200000-200000-10 has ")
+    status, err = _status_and_error(
+        vectorized_main, ["speedup", "--networks", "8-8-2,200000-200000-2"], capsys
+    )
+    assert status == 2 and err.startswith("error: --networks: 200000-200000-2 has ")
 
 
 def test_speedup_without_matplotlib_says_which_extra(
@@ -328,7 +335,7 @@ def test_speedup_without_matplotlib_says_which_extra(
     monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
     out = tmp_path / "sweep"
     status, err = _status_and_error(
-        vectorized_main, ["speedup", "--widths", "8", "--out", str(out)], capsys
+        vectorized_main, ["speedup", "--networks", "8-8-2", "--out", str(out)], capsys
     )
     assert status == 2 and "needs matplotlib, the 'plot' extra" in err and not out.exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import pytest
@@ -14,41 +15,41 @@ from backprop_cli.vectorized_cli import main
 def test_sweep_writes_table_csv_and_plot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(
-            [
-                "speedup",
-                "--widths",
-                "4,8",
-                "--batches",
-                "1,3",
-                "--budget",
-                "0.001",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    argv = ["speedup", "--networks", "2-2-2,4-3-2", "--batches", "1,3", "--budget", "0.001"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("machine: cpus ") and "numpy" in out and "blas" in out
+    assert out.startswith("machine: cpus ") and "numpy" in out and "blas threads" in out
     with (tmp_path / "speedup.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["network"], r["batch"]) for r in rows] == [
-        ("4-4-10", "1"),
-        ("4-4-10", "3"),
-        ("8-8-10", "1"),
-        ("8-8-10", "3"),
+        ("2-2-2", "1"),
+        ("2-2-2", "3"),
+        ("4-3-2", "1"),
+        ("4-3-2", "3"),
     ]
-    assert rows[0]["parameters"] == str(4 * 4 + 4 + 10 * 4 + 10)
+    assert rows[2]["work_per_sample"] == str(3 * (4 * 3 + 3 * 2))
     for r in rows:
-        assert float(r["speedup"]) == pytest.approx(
-            float(r["reference_s"]) / float(r["vectorized_s"])
+        assert float(r["speedup_over_fast_loop"]) == pytest.approx(
+            float(r["fast_loop_s"]) / float(r["vectorized_s"])
         )
-    assert (tmp_path / "speedup.md").read_text(encoding="utf-8").count(
-        "\n| "
-    ) == 2 + 4  # header, rule, rows
+        assert float(r["over_bound"]) == pytest.approx(
+            float(r["vectorized_s"]) / float(r["bound_s"])
+        )
+        assert 1 <= int(r["loop_samples"]) <= int(r["batch"])
+    assert (tmp_path / "speedup.md").read_text(encoding="utf-8").count("\n| ") == 2 + 4
     assert (tmp_path / "speedup.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_loops_too_slow_for_the_budget_are_timed_on_fewer_samples() -> None:
+    calls: list[int] = []
+
+    def step(X: list[int], Y: list[int]) -> None:
+        calls.append(len(X))
+        time.sleep(0.002 * len(X))
+
+    seconds, n = speedup._loop_time(step, list(range(50)), list(range(50)), budget=0.03)
+    assert n < 50 and max(calls) == n
+    assert seconds == pytest.approx(0.002 * 50, rel=0.5)  # scaled to the whole batch
 
 
 def test_sweep_refuses_an_unwritable_folder_before_timing(
@@ -56,7 +57,8 @@ def test_sweep_refuses_an_unwritable_folder_before_timing(
 ) -> None:
     (tmp_path / "file").write_text("x")
     assert (
-        main(["speedup", "--widths", "8", "--batches", "1", "--out", str(tmp_path / "file")]) == 2
+        main(["speedup", "--networks", "8-8-2", "--batches", "1", "--out", str(tmp_path / "file")])
+        == 2
     )
     out = capsys.readouterr()
     assert out.err == f"error: --out: {str(tmp_path / 'file')!r} is a file; expected a folder\n"
