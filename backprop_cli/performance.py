@@ -51,6 +51,22 @@ costs many times over. The busy-machine benchmark measures it.
 """
 
 
+STEP_TIMES = (
+    "fast_loop_step_median_s",
+    "reference_maths_step_median_s",
+    "reference_step_median_s",
+    "workspace_float64_step_median_s",
+    "workspace_float32_step_median_s",
+)
+SPEEDUPS = ("speedup_over_fast_loop", "speedup_over_maths", "speedup_workspace_float64")
+EPOCH_TIMES = (
+    "batched_epoch_float64_s",
+    "batched_epoch_float32_s",
+    "per_sample_epoch_float64_s",
+    "epoch_floor_float64_s",
+)
+
+
 def _t(v: float | None) -> str:
     if v is None:
         return "-"
@@ -98,13 +114,13 @@ def page(data: dict[str, Any]) -> str:
     ]
     steps = [r for r in data["speedup"] if r.get("workspace_float64_step_median_s")]
     for r in steps:
-        lines.append(
-            f"| {r['config']} | {_t(r.get('fast_loop_step_median_s'))} | "
-            f"{_t(r.get('reference_maths_step_median_s'))} | {_t(r.get('reference_step_median_s'))} | "
-            f"{_t(r['workspace_float64_step_median_s'])} | {_t(r.get('workspace_float32_step_median_s'))} | "
-            f"{_x(r.get('speedup_over_fast_loop'), 1)} | {_x(r.get('speedup_over_maths'), 1)} | "
-            f"{_x(r.get('speedup_workspace_float64'), 1)} | {_x(r.get('step_over_floor_float64'))} |"
-        )
+        cells = [
+            r["config"],
+            *(_t(r.get(k)) for k in STEP_TIMES),
+            *(_x(r.get(k), 1) for k in SPEEDUPS),
+            _x(r.get("step_over_floor_float64")),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     epochs = [r for r in data["speedup"] if r.get("batched_epoch_float64_s")]
     if epochs:
         lines += [
@@ -115,11 +131,8 @@ def page(data: dict[str, Any]) -> str:
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for r in epochs:
-            lines.append(
-                f"| {r['config']} | {_t(r['batched_epoch_float64_s'])} | "
-                f"{_t(r.get('batched_epoch_float32_s'))} | {_t(r.get('per_sample_epoch_float64_s'))} | "
-                f"{_t(r.get('epoch_floor_float64_s'))} |"
-            )
+            cells = [r["config"], *(_t(r.get(k)) for k in EPOCH_TIMES)]
+            lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         "## Ratios measured in pairs",
@@ -147,10 +160,10 @@ def headline(data: dict[str, Any]) -> str:
     out = []
     step = rows.get(HEADLINE_CONFIG)
     if step:
+        fast, maths, called = (_x(step.get(k), 0) for k in SPEEDUPS)
         out.append(
-            f"* one step, 784-40-10, N = 128: the trainer is {_x(step.get('speedup_over_fast_loop'), 0)} "
-            f"the fastest loop we wrote, {_x(step.get('speedup_over_maths'), 0)} the reference's "
-            f"loops, {_x(step.get('speedup_workspace_float64'), 0)} the reference as called;"
+            f"* one step, 784-40-10, N = 128: the trainer is {fast} the fastest loop we wrote, "
+            f"{maths} the reference's loops, {called} the reference as called;"
         )
     for key, text in (
         (
@@ -171,7 +184,8 @@ def headline(data: dict[str, Any]) -> str:
         )
     date = data["datetime"][:10]
     out.append(
-        f"\nFrom the run of {date}; every figure and the machine: [docs/performance.md](docs/performance.md)."
+        f"\nFrom the run of {date}; every figure and the machine: "
+        "[docs/performance.md](docs/performance.md)."
     )
     return "\n".join(out)
 
@@ -187,15 +201,18 @@ def generate(run_json: Path, page_path: Path, readme: Path | None) -> list[Path]
     data = extract(run)
     text = page(data)
     written = []
-    if readme is not None:
+    new_readme = None
+    if readme is not None:  # checked before anything is written
         old = readme.read_text(encoding="utf-8")
         if BEGIN not in old or END not in old:
             raise ContractError(f"{readme}: expected the markers {BEGIN} and {END}")
         head, rest = old.split(BEGIN, 1)
         _, tail = rest.split(END, 1)
-        readme.write_text(f"{head}{BEGIN}\n{headline(data)}\n{END}{tail}", encoding="utf-8")
-        written.append(readme)
+        new_readme = f"{head}{BEGIN}\n{headline(data)}\n{END}{tail}"
     page_path.write_text(text + "\n", encoding="utf-8")
     data_path = page_path.with_suffix(".json")
-    data_path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    data_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if readme is not None and new_readme is not None:
+        readme.write_text(new_readme, encoding="utf-8")
+        written.append(readme)
     return [page_path, data_path, *written]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from backprop_cli import speedup
+from backprop_cli import performance, speedup
 from backprop_cli.compare import NETWORKS, compare, table
 from backprop_cli.matrix_trace import trace
 from backprop_cli.mnist_cli import add_download_command, add_mnist_command
@@ -20,9 +21,11 @@ from backprop_cli.options import (
     report_outputs,
     resolve,
     whole,
+    writable_file,
     writable_folder,
 )
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves, require_matplotlib
+from reference.contract import ContractError
 from vectorized.arrays import to_arrays
 from vectorized.network import cost, forward
 from vectorized.training import train
@@ -69,6 +72,19 @@ def _speedup(args: argparse.Namespace) -> int:
     for path in speedup.write(points, info, out):
         print(f"written: {path}")
     print(f"written: {speedup.plot(points, info, out / 'speedup.png')}")
+    return 0
+
+
+def _performance(args: argparse.Namespace) -> int:
+    source = Path(args.json)
+    if not source.is_file():
+        raise ContractError(f"JSON: {args.json!r} is not a file; run {performance.COMMAND} first")
+    page = writable_file("--page", args.page, (".md",))
+    readme = None if args.readme == "none" else Path(args.readme)
+    if readme is not None and not readme.is_file():
+        raise ContractError(f"--readme: {args.readme!r} is not a file (or give none)")
+    for path in performance.generate(source, page, readme):
+        print(f"written: {path}")
     return 0
 
 
@@ -139,6 +155,13 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="speedup", help="folder for speedup.md, .csv and .png (default speedup)"
     )
     s.set_defaults(run=_speedup)
+    f = sub.add_parser("performance", help="generate the performance page from a benchmark JSON")
+    f.add_argument("json", help=f"the JSON of {performance.COMMAND}")
+    f.add_argument("--page", default="docs/performance.md", help="the page to write (.md)")
+    f.add_argument(
+        "--readme", default="README.md", help="the README whose headline block to update, or none"
+    )
+    f.set_defaults(run=_performance)
     add_trace_command(sub, _trace, "in matrix form, checked against the node-by-node one")
     return p
 

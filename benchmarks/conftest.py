@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backprop_cli.speedup import machine
 from benchmarks.summary import format_paired, format_rows, paired_rows, speedup_rows
 
 
@@ -35,5 +36,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def pytest_benchmark_update_json(
     config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]
 ) -> None:
+    output_json["environment"] = machine()
     output_json["speedup"] = speedup_rows(benchmarks)
     output_json["paired_ratios"] = paired_rows(benchmarks)

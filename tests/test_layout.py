@@ -19,6 +19,7 @@ ALLOWED = {
     "backprop_verify": {"numpy", "hypothesis", "reference", "vectorized", "backprop_data"},
     "backprop_cli": {
         "numpy",
+        "threadpoolctl",
         "matplotlib",
         "reference",
         "vectorized",
