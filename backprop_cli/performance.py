@@ -67,7 +67,8 @@ EPOCH_TIMES = (
 )
 
 
-def _t(v: float | None) -> str:
+def seconds(v: float | None) -> str:
+    """A duration as the tables print it: three significant digits and a unit."""
     if v is None:
         return "-"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
@@ -116,7 +117,7 @@ def page(data: dict[str, Any]) -> str:
     for r in steps:
         cells = [
             r["config"],
-            *(_t(r.get(k)) for k in STEP_TIMES),
+            *(seconds(r.get(k)) for k in STEP_TIMES),
             *(_x(r.get(k), 1) for k in SPEEDUPS),
             _x(r.get("step_over_floor_float64")),
         ]
@@ -131,7 +132,7 @@ def page(data: dict[str, Any]) -> str:
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for r in epochs:
-            cells = [r["config"], *(_t(r.get(k)) for k in EPOCH_TIMES)]
+            cells = [r["config"], *(seconds(r.get(k)) for k in EPOCH_TIMES)]
             lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",

@@ -20,6 +20,7 @@ import reference
 import vectorized
 from backprop_cli.baselines import fast_step, floor_step
 from backprop_cli.numpy_bound import BoundStep
+from backprop_cli.performance import seconds
 from backprop_cli.plot import _pyplot
 from backprop_cli.progress import Progress
 from backprop_data.examples import random_data
@@ -179,13 +180,6 @@ def sweep(
     return points
 
 
-def _t(seconds: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds * 1e9:.3g} ns"
-
-
 def table(points: list[Point], info: dict[str, str]) -> str:
     """Markdown: the machine, then one row per point."""
     scaled = [p for p in points if p.loop_samples < p.batch]
@@ -200,8 +194,9 @@ def table(points: list[Point], info: dict[str, str]) -> str:
         star = "*" if p.loop_samples < p.batch else ""
         lines.append(
             f"| {'-'.join(map(str, p.sizes))} | {p.batch} | {p.work} | {p.threads} | "
-            f"{_t(p.fast_loop_s)}{star} | {_t(p.reference_s)}{star} | {_t(p.vectorized_s)} | "
-            f"{_t(p.floor_s)} | {_t(p.bound_s)} | {p.speedup_over_fast_loop:.3g}x | "
+            f"{seconds(p.fast_loop_s)}{star} | {seconds(p.reference_s)}{star} | "
+            f"{seconds(p.vectorized_s)} | "
+            f"{seconds(p.floor_s)} | {seconds(p.bound_s)} | {p.speedup_over_fast_loop:.3g}x | "
             f"{p.speedup_over_reference:.3g}x | {p.over_floor:.2f}x | {p.over_bound:.2f}x |"
         )
     if scaled:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from backprop_cli.performance import seconds
+
 
 def _medians(benchmarks: list[Any]) -> dict[str, dict[tuple[str, str], float]]:
     table: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
@@ -113,15 +115,6 @@ def format_paired(rows: list[dict[str, Any]]) -> str:
     return "\n".join([head, *lines])
 
 
-def _t(v: float | None) -> str:
-    if v is None:
-        return "-"
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if v >= scale:
-            return f"{v / scale:.3g} {unit}"
-    return f"{v / 1e-9:.3g} ns"
-
-
 def _x(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}x"
 
@@ -144,9 +137,9 @@ def format_rows(rows: list[dict[str, Any]]) -> str:
         )
         for r in steps:
             out.append(
-                f"{r['config']:<{w}} {_t(r['fast_loop_step_median_s']):>10} "
-                f"{_t(r['reference_maths_step_median_s']):>10} {_t(r['reference_step_median_s']):>10} "
-                f"{_t(r['workspace_float64_step_median_s']):>10} {_t(r['workspace_float32_step_median_s']):>10} "
+                f"{r['config']:<{w}} {seconds(r['fast_loop_step_median_s']):>10} "
+                f"{seconds(r['reference_maths_step_median_s']):>10} {seconds(r['reference_step_median_s']):>10} "
+                f"{seconds(r['workspace_float64_step_median_s']):>10} {seconds(r['workspace_float32_step_median_s']):>10} "
                 f"{_x(r['speedup_over_fast_loop']):>9} {_x(r['speedup_over_maths']):>9} "
                 f"{_x(r['speedup_workspace_float64']):>12} {_x(r['step_over_floor_float64']):>10}"
             )
@@ -159,8 +152,8 @@ def format_rows(rows: list[dict[str, Any]]) -> str:
         )
         for r in epochs:
             out.append(
-                f"{r['config']:<{w}} {_t(r['batched_epoch_float64_s']):>10} {_t(r['batched_epoch_float32_s']):>10} "
-                f"{_t(r['per_sample_epoch_float64_s']):>10} {_t(r['epoch_floor_float64_s']):>10} "
+                f"{r['config']:<{w}} {seconds(r['batched_epoch_float64_s']):>10} {seconds(r['batched_epoch_float32_s']):>10} "
+                f"{seconds(r['per_sample_epoch_float64_s']):>10} {seconds(r['epoch_floor_float64_s']):>10} "
                 f"{_x(r['per_sample_over_batched']):>18} {_x(r['epoch_over_floor_float64']):>11}"
             )
     for r in rows:
