@@ -249,7 +249,7 @@ class Workspace:
         if guard:
             with quiet():
                 return self.step(params, X, Y, learning_rate, cost, guard=False)
-        C = self._backprop(params, X, Y, scale=float(learning_rate), cost=cost)
+        C = self._backprop(params, X, Y, learning_rate, cost)
         if not math.isfinite(C):
             raise DivergenceError(f"cost {C}")
         if not self.finite_gradients():
@@ -302,7 +302,8 @@ class Workspace:
         # The same products either way; NumPy's np.dot path costs less per call for one
         # sample (and for the vector 1ᵀ Δ), np.matmul's less for batches (measured: 3.2 against
         # 3.6 us for 1×784 @ 784×40, 33 against 25 us for 20×784 @ 784×40).
-        matmul = np.dot if m == 1 else np.matmul
+        dot = np.dot
+        matmul = dot if m == 1 else np.matmul
         A[0] = X
         for l in range(1, L + 1):
             matmul(A[l - 1], W[l - 1].T, out=Z[l])  # z = W a + b
@@ -322,8 +323,8 @@ class Workspace:
             if l > 1:
                 matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
                 times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
-            weight_gradient(D[l], A[l - 1], dW[l - 1])  # BP4
-            np.dot(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
+            dot(D[l].T, A[l - 1], out=dW[l - 1])  # BP4, as weight_gradient
+            dot(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
         check = float(self._sums.sum())
         for l in self._unbounded:
             check += float(A[l].sum())
