@@ -41,8 +41,8 @@ that matter are measured in pairs (`benchmarks/paired.py`): the two operations t
 to back, many times, in alternating order, and the median of the per-pair ratios taken,
 because medians taken a minute apart on a shared machine differ by more than the ratios.
 
-A timing whose interquartile range exceeds half its median was disturbed by another
-process; its configuration is listed as such below, and its ratios are not results.
+A timing whose interquartile range exceeds its median was disturbed by another process;
+its configuration is listed as such below, and its ratios are not results.
 
 The trainer chooses its BLAS threads (`vectorized/threads.py`, which records the
 measurements behind the choice): one thread for a step whose largest product is below two
