@@ -75,7 +75,7 @@ def train_mnist(args: argparse.Namespace) -> int:
             f"test accuracy {100 * h.test_accuracy[-1]:.2f} %, {h.seconds[-1]:.2f} s"
         )
 
-    try:
+    with bar:
         history = fit(
             cfg.arch,
             params,
@@ -89,8 +89,6 @@ def train_mnist(args: argparse.Namespace) -> int:
             on_step=bar.follow,
             on_epoch=report,
         )
-    finally:
-        bar.close()
     if save_to is not None:
         print(f"network written to {save(save_to, cfg.arch, params)}")
     if plot_to is not None:
@@ -112,11 +110,8 @@ def train_mnist(args: argparse.Namespace) -> int:
 def fetch_mnist() -> Path:
     """The MNIST folder of the one lookup, downloaded there (verified, with a progress bar
     on stderr) when the files are missing; IdxError in one line when that fails."""
-    bar = Progress(1, "MNIST download", after=0.5)
-    try:
+    with Progress(1, "MNIST download", after=0.5) as bar:
         return ensure(on_progress=bar.follow)
-    finally:
-        bar.close()
 
 
 def check_mirror(url: str) -> str:
@@ -132,10 +127,7 @@ def check_mirror(url: str) -> str:
 def download_command(args: argparse.Namespace) -> int:
     """Fetch and verify the four files, with a progress bar."""
     mirror = check_mirror(args.mirror)
-    bar = Progress(1, "download", after=0.5)
-    try:
+    with Progress(1, "download", after=0.5) as bar:
         where = download(args.data, mirror, on_progress=bar.follow)
-    finally:
-        bar.close()
     print(f"MNIST verified in {where}")
     return 0

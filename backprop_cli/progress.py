@@ -46,6 +46,17 @@ class Progress:
             self.stream.write("\r" + " " * (self.width + 60) + "\r")
             self.stream.flush()
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        """End the bar's line; after an error, erase the bar so that the error's one line
+        stands alone."""
+        if kind is None:
+            self.close()
+        else:
+            self.clear()
+
     def close(self) -> None:
         """End the bar's line (if it was shown)."""
         if self.shown:

@@ -195,6 +195,11 @@ def test_progress_bar_draws_and_clears() -> None:
     late.update(5)
     late.close()
     assert quiet.getvalue() == ""  # short runs show no bar
+    failed = io.StringIO()
+    with pytest.raises(RuntimeError), Progress(10, "x", failed, after=0.0, width=4) as bar:
+        bar.update(3)
+        raise RuntimeError
+    assert failed.getvalue().endswith("\r")  # erased, so that an error line stands alone
 
 
 def test_train_mnist_command_on_small_files(
