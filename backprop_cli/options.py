@@ -124,7 +124,7 @@ def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: s
         "--max-nodes",
         type=whole(1),
         default=6,
-        help="inputs, nodes, weights and samples shown per layer, >= 1 (default 6)",
+        help="nodes, weights and samples shown per layer, >= 1 (default 6)",
     )
     r.set_defaults(run=run)
     return r
