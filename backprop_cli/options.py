@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from backprop_cli.picture import step_svg
 from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
 from reference.contract import (
     ACTIVATIONS,
@@ -126,8 +127,23 @@ def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: s
         default=6,
         help="nodes, weights and samples shown per layer, >= 1 (default 6)",
     )
+    r.add_argument(
+        "--picture",
+        metavar="PATH",
+        help="also draw the step as an SVG picture (networks of up to 8 nodes a layer)",
+    )
     r.set_defaults(run=run)
     return r
+
+
+def draw_picture(args: argparse.Namespace, ex: Example) -> None:
+    """Write the pictured step of ``trace --picture PATH`` (the example's first batch)."""
+
+    target = writable_file("--picture", args.picture, (".svg",))
+    n = ex.batch_size or len(ex.X)
+    svg = step_svg(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate)
+    target.write_text(svg, encoding="utf-8")
+    print(f"picture written to {target}")
 
 
 def main_of(parser: Callable[[], argparse.ArgumentParser]) -> Callable[[list[str]], int]:
