@@ -44,6 +44,11 @@ EPS = {"float64": 2.0**-52, "float32": 2.0**-23}
 # An absolute allowance for gradual underflow: a result below the smallest normal number
 # is rounded to a multiple of the smallest subnormal (2**-1074, 2**-149), far below these.
 FLOORS = {"float64": 2.0**-1000, "float32": 2.0**-100}
+# The smallest normal number. An exponential that underflows (e^{-z} of σ for z far below 0,
+# e^{z - m} of softmax) may leave a result this small flushed to 0: an absolute error, which
+# later products can magnify (a weight gradient δ·a with |δ| of 10^10 turns 10^-38 into
+# 10^-28, far above the floor), so it enters the analysis where it arises.
+TINY = {"float64": 2.0**-1022, "float32": 2.0**-126}
 ELEMENTARY_ULPS = 4.0
 
 Matrix = list[list[float]]
@@ -164,6 +169,7 @@ def _forward_bound(
     ambiguous = False
     use_bias = arch.bias != "off"
     u_f = ELEMENTARY_ULPS * eps
+    tiny = TINY["float32"] if eps == EPS["float32"] else TINY["float64"]
     for l in range(1, arch.L + 1):
         W, b, a_prev, ea_prev = params.W[l - 1], params.b[l - 1], a[l - 1], ea[l - 1]
         n_prev = arch.sizes[l - 1]
@@ -191,7 +197,8 @@ def _forward_bound(
                         + gamma(n + 8, eps)
                         + u_f
                         + 2 * eps * spread
-                    ),
+                    )
+                    + tiny,
                 )
                 for a_k, ez_k in zip(a[l], ez_l, strict=True)
             ]
@@ -201,7 +208,7 @@ def _forward_bound(
                 if name == "relu" and e > 0.0 and abs(z_j) <= 2.0 * e:
                     ambiguous = True
                 facts = ACTIVATION_FACTS[name]
-                rounding = (u_f + 3 * eps) * abs(a_j) if facts.rounds else 0.0
+                rounding = (u_f + 3 * eps) * abs(a_j) + tiny if facts.rounds else 0.0
                 e_a = _max_abs_dphi(name, z_j, 2.0 * e) * e + rounding
                 # σ and tanh are bounded: no error can exceed the width of their range.
                 ea_l.append(min(e_a, facts.cap))

@@ -96,3 +96,22 @@ def test_gradients_do_not_change_the_parameters(impl: Implementation) -> None:
     before = impl.held(p)
     impl.sgd_step(arch, p, [[1.0, 2.0]], [[0.0, 1.0]], 0.1)
     assert impl.held(p) == before
+
+
+def test_an_exponential_flushed_to_zero_is_within_the_bound() -> None:
+    """float32's e^{95} overflows, so the workspace's σ(−95) is 0 where the true value is
+    5.5e-42; a δ of 2e11 turns that into a weight gradient of 1.1e-30, above the underflow
+    floor. The bound accounts for the flushed exponential, so this correct step agrees."""
+    from backprop_verify.adapters import BUILT_IN
+    from backprop_verify.comparison import assert_close
+    from backprop_verify.rounding import error_bound
+
+    arch = reference.Architecture((1, 1, 1), ("sigmoid", "identity"), "sum_of_squares", "sum")
+    p = reference.Parameters([[[-95.0]], [[1.0]]], [[0.0], [1e11]])
+    X, Y = [[1.0]], [[0.0]]
+    workspace32 = next(i for i in BUILT_IN if i.name == "workspace-float32")
+    got = workspace32.backward(arch, p, X, Y)
+    assert got.W[1][0][0] == 0.0  # σ(−95) flushed to 0
+    want = reference.backward(arch, p, X, Y)
+    assert want.W[1][0][0] == pytest.approx(1.1042e-30, rel=1e-4)
+    assert_close("dC/dW", got.W, want.W, error_bound(arch, p, X, Y, "float32").W, "float32")
