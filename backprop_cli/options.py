@@ -136,6 +136,14 @@ def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: s
     return r
 
 
+def first_batch(args: argparse.Namespace) -> tuple[Example, int]:
+    """For ``trace``: the example, drawn first if --picture asks, and its first batch's size."""
+    ex = resolve(args)
+    if args.picture:
+        draw_picture(args, ex)
+    return ex, ex.batch_size or len(ex.X)
+
+
 def draw_picture(args: argparse.Namespace, ex: Example) -> None:
     """Write the pictured step of ``trace --picture PATH`` (the example's first batch)."""
 

@@ -9,7 +9,7 @@ from backprop_cli.options import (
     add_trace_command,
     add_train_command,
     announce,
-    draw_picture,
+    first_batch,
     main_of,
     report_outputs,
     resolve,
@@ -36,10 +36,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    ex = resolve(args)
-    if args.picture:
-        draw_picture(args, ex)
-    n = ex.batch_size or len(ex.X)  # the example's first batch
+    ex, n = first_batch(args)
     print(
         trace(
             ex.arch,

@@ -16,7 +16,7 @@ from backprop_cli.options import (
     announce,
     check_memory,
     comma_ints,
-    draw_picture,
+    first_batch,
     main_of,
     positive,
     report_outputs,
@@ -90,10 +90,7 @@ def _performance(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    ex = resolve(args)
-    if args.picture:
-        draw_picture(args, ex)
-    n = ex.batch_size or len(ex.X)  # the example's first batch
+    ex, n = first_batch(args)
     text = trace(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes)
     print(text)
     return 1 if "DISAGREES" in text.splitlines()[-1] else 0
