@@ -5,23 +5,133 @@ from __future__ import annotations
 import numpy as np
 
 import reference
+from reference.losses import loss_entry
 from reference.network import backward_pass
 from reference.network import feed_forward as forward_sample
+from reference.typeset import WIDTH, Section, num, shown, text
 from vectorized.activations import phi_prime
 from vectorized.arrays import FloatArray, to_arrays, to_lists
 from vectorized.losses import output_delta
-from vectorized.network import apply_update, backward_arrays, feed_forward
+from vectorized.network import apply_update, backward_arrays, cost, feed_forward
+
+
+def _grid(M: FloatArray, limit: int) -> list[str]:
+    """A matrix (or vector) in the trace's number format, wide ones elided symmetrically:
+    as many columns as fit in 80, at most ``limit``."""
+    M2 = M.reshape(1, -1) if M.ndim == 1 else M
+    rows = shown(M2.shape[0], limit)
+    for k in range(min(limit, M2.shape[1]), 0, -1):
+        cols = shown(M2.shape[1], k)
+        cells = [
+            [num(float(M2[r, c])) if c is not None else "…" for c in cols]
+            for r in rows
+            if r is not None
+        ]
+        widths = [max(len(row[c]) for row in cells) for c in range(len(cols))]
+        lines = [
+            "[" + "  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + "]"
+            for row in cells
+        ]
+        if max(len(line) for line in lines) <= WIDTH - 4 or k == 1:
+            break
+    if None in rows:
+        cut = rows.index(None)
+        lines.insert(cut, f"… ({M2.shape[0] - len(rows) + 1} more rows) …")
+    return ["    " + line for line in lines]
 
 
 def _show(name: str, M: FloatArray, limit: int) -> list[str]:
-    text = np.array2string(
-        M[:limit, :limit] if M.ndim == 2 else M[:limit],
-        precision=9,
-        separator=", ",
-        max_line_width=100,
+    return [f"  {name}, shape {M.shape}:", *_grid(M, limit)]
+
+
+def sections(
+    arch: reference.Architecture,
+    params: reference.Parameters,
+    X: list[list[float]],
+    Y: list[list[float]],
+    learning_rate: float,
+    max_nodes: int = 6,
+) -> list[Section]:
+    """One step in matrix form, in sections named as the node-by-node trace's: (1)-(2) Z and
+    A, BP1 Δ[L] with ∂ℓ/∂A and φ'(Z), BP2 Δ[l+1] @ W[l+1] and φ'(Z[l]), BP3-BP4, update;
+    then the largest difference of every entry from the node-by-node values."""
+    L, N, limit = arch.L, len(X), max_nodes
+    p = to_arrays(params)
+    Xa, Ya = np.array(X, dtype=np.float64), np.array(Y, dtype=np.float64)
+    Z, A = feed_forward(arch, p, Xa)
+    grads = backward_arrays(arch, p, Xa, Ya)
+    new = apply_update(arch, p, grads, learning_rate)
+    out = [
+        Section(
+            "step",
+            f"One gradient-descent step, η = {num(learning_rate)}, N = {N}, of the network",
+            (
+                f"  {arch.describe()}",
+                "(a batch is one row per sample; W[l] is params.W[l-1]; 9 significant digits)",
+            ),
+        )
+    ]
+    lines = ["forward: Z[l] = A[l-1] @ W[l].T + b[l];  A[l] = φ_l(Z[l]);  A[0] = X"]
+    for l in range(1, L + 1):
+        lines += _show(f"Z[{l}]", Z[l], limit)
+        lines += _show(f"A[{l}] = {arch.activations[l - 1]}(Z[{l}])", A[l], limit)
+    out.append(Section("forward", "", tuple(lines)))
+    act = arch.activations[-1]
+    Delta = output_delta(act, arch.loss, Z[L], A[L], Ya)
+    lines = [f"output error (BP1): Δ[{L}] = ∂ℓ/∂Z[{L}], one row per sample"]
+    slope = loss_entry(arch.loss).slope_text
+    if slope and act != "softmax":
+        G = (2.0 if arch.loss == "sum_of_squares" else 1.0) * (A[L] - Ya)
+        lines[0] += f" = ∂ℓ/∂A[{L}] * φ'(Z[{L}])"
+        lines += _show(f"∂ℓ/∂A[{L}] = {slope.replace('a', 'A').replace('y', 'Y')}", G, limit)
+        lines += _show(f"φ'(Z[{L}])", phi_prime(act, Z[L], A[L]), limit)
+    lines += _show(f"Δ[{L}]", Delta, limit)
+    out.append(Section("bp1", "", tuple(lines)))
+    deltas = {L: Delta}
+    if L > 1:
+        lines = [
+            "hidden error (BP2): Δ[l] = (Δ[l+1] @ W[l+1]) * φ_l'(Z[l]);",
+            "  row n of Δ[l+1] @ W[l+1] is Σ_j δ_n[l+1][j]·W[l+1][j][i] (Nielsen's Wᵀδ)",
+        ]
+        for l in range(L - 1, 0, -1):
+            back = deltas[l + 1] @ p.W[l]
+            prime = phi_prime(arch.activations[l - 1], Z[l], A[l])
+            deltas[l] = back * prime
+            lines += _show(f"Δ[{l + 1}] @ W[{l + 1}]", back, limit)
+            lines += _show(f"φ'(Z[{l}])", prime, limit)
+            lines += _show(f"Δ[{l}]", deltas[l], limit)
+        out.append(Section("bp2", "", tuple(lines)))
+    scale = "(1/N)·" if arch.reduction == "mean" else ""
+    lines = [
+        f"cost: C = {scale}Σ_n ℓ_n = {num(grads.cost)}",
+        f"gradients: ∂C/∂W[l] = {scale}Δ[l].T @ A[l-1] (BP4; a sum of outer products),",
+        f"           ∂C/∂b[l] = {scale}Δ[l].sum(axis=0) (BP3; a sum over samples)",
+    ]
+    for l in range(L, 0, -1):
+        lines += _show(f"∂C/∂W[{l}]", grads.W[l - 1], limit)
+        if arch.bias != "off":
+            lines += _show(f"∂C/∂b[{l}]", grads.b[l - 1], limit)
+    out.append(Section("gradients", "", tuple(lines)))
+    rule = "; b[l] ← b[l] − η ∂C/∂b[l]" if arch.bias == "on" else ""
+    lines = [f"update: W[l] ← W[l] − η ∂C/∂W[l]{rule}"]
+    for l in range(L, 0, -1):
+        lines += _show(f"W[{l}]", new.W[l - 1], limit)
+        if arch.bias == "on":
+            lines += _show(f"b[{l}]", new.b[l - 1], limit)
+    out.append(Section("update", "", tuple(lines)))
+    after = cost(arch, new, Xa, Ya)
+    check = _agreement(arch, params, X, Y, learning_rate, Z, A, deltas, grads, new)
+    out.append(
+        Section(
+            "after",
+            "",
+            (
+                f"cost after the step, same batch: C = {num(after)} (before {num(grads.cost)})",
+                f"check against the node-by-node trace: {check}",
+            ),
+        )
     )
-    cut = " (first rows/columns shown)" if max(M.shape) > limit else ""
-    return [f"  {name}, shape {M.shape}{cut}:", *("    " + line for line in text.splitlines())]
+    return out
 
 
 def trace(
@@ -34,57 +144,7 @@ def trace(
 ) -> str:
     """Z, A, Δ, Δᵀ·A_prev and the update for one step, and the largest difference of every
     entry from the node-by-node values of reference.trace (the same numbers)."""
-    L, N = arch.L, len(X)
-    p = to_arrays(params)
-    Xa, Ya = np.array(X, dtype=np.float64), np.array(Y, dtype=np.float64)
-    Z, A = feed_forward(arch, p, Xa)
-    grads = backward_arrays(arch, p, Xa, Ya)
-    new = apply_update(arch, p, grads, learning_rate)
-    out = [
-        f"One gradient-descent step of {arch.describe()}, η = {learning_rate:.9g}, N = {N}",
-        "(a batch is one row per sample; layer l's W is params.W[l-1])",
-        "",
-        "forward: Z[l] = A[l-1] @ W[l].T + b[l],  A[l] = φ_l(Z[l]),  A[0] = X",
-    ]
-    for l in range(1, L + 1):
-        out += _show(f"Z[{l}]", Z[l], max_nodes) + _show(
-            f"A[{l}] = {arch.activations[l - 1]}(Z[{l}])", A[l], max_nodes
-        )
-    Delta = output_delta(arch.activations[-1], arch.loss, Z[L], A[L], Ya)
-    deltas = {L: Delta}
-    for l in range(L - 1, 0, -1):
-        deltas[l] = (deltas[l + 1] @ p.W[l]) * phi_prime(arch.activations[l - 1], Z[l], A[l])
-    out.append("")
-    out.append(f"output error (BP1): Δ[{L}] = ∂ℓ/∂Z[{L}], one row per sample")
-    out += _show(f"Δ[{L}]", deltas[L], max_nodes)
-    if L > 1:
-        out.append("hidden error (BP2): Δ[l] = (Δ[l+1] @ W[l+1]) * φ_l'(Z[l])")
-    for l in range(L - 1, 0, -1):
-        out += _show(f"Δ[{l}]", deltas[l], max_nodes)
-    scale = "(1/N)·" if arch.reduction == "mean" else ""
-    out.append("")
-    out.append(
-        f"gradients: ∂C/∂W[l] = {scale}Δ[l].T @ A[l-1] (BP4; one sample: outer(δ[l], a[l-1])),"
-    )
-    out.append(f"           ∂C/∂b[l] = {scale}Δ[l].sum(0) (BP3)")
-    for l in range(L, 0, -1):
-        out += _show(f"∂C/∂W[{l}]", grads.W[l - 1], max_nodes)
-        if arch.bias != "off":
-            out += _show(f"∂C/∂b[{l}]", grads.b[l - 1], max_nodes)
-    out.append("")
-    out.append(
-        "update: W[l] ← W[l] − η ∂C/∂W[l]"
-        + ("; b[l] ← b[l] − η ∂C/∂b[l]" if arch.bias == "on" else "")
-    )
-    for l in range(L, 0, -1):
-        out += _show(f"W[{l}]", new.W[l - 1], max_nodes)
-        if arch.bias == "on":
-            out += _show(f"b[{l}]", new.b[l - 1], max_nodes)
-    out.append("")
-    out.append(f"cost C = {grads.cost:.9g}")
-    check = _agreement(arch, params, X, Y, learning_rate, Z, A, deltas, grads, new)
-    out.append(f"check against the node-by-node trace: {check}")
-    return "\n".join(out)
+    return text(sections(arch, params, X, Y, learning_rate, max_nodes))
 
 
 def _agreement(
@@ -117,4 +177,4 @@ def _agreement(
     worst = float(np.max(diffs))  # NaN if any difference is NaN (Python's max would drop it)
     if not np.isfinite(worst):
         return f"DISAGREES: a difference is {worst} (an entry is NaN or infinite in one of them)"
-    return f"every entry equals the node-by-node value to {worst:.1e} (float64 rounding)"
+    return f"every entry equal to {worst:.1e} (float64 rounding)"

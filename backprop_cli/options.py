@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from backprop_cli import weights_json
+from backprop_cli.formats import FORMATS, ascii, render
 from backprop_cli.picture import step_svg
 from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
 from reference.contract import (
@@ -23,8 +25,12 @@ from reference.contract import (
     Architecture,
     ContractError,
     DivergenceError,
+    Parameters,
+    batches,
     check_learning_rate,
 )
+from reference.network import apply_update, backward
+from reference.typeset import Section
 
 # The options that describe a network of one's own; refused beside an example's name.
 ARCHITECTURE_OPTIONS = ("sizes", "activations", "loss", "reduction", "bias", "samples")
@@ -106,6 +112,12 @@ def add_network_arguments(p: argparse.ArgumentParser) -> None:
         type=whole(0),
         help=f"seed >= 0 of the parameters and data, for --sizes and {', '.join(SEEDED)}",
     )
+    p.add_argument(
+        "--weights",
+        metavar="FILE",
+        help="a network's weights and samples as JSON (keys W, b, X, Y; optionally "
+        "activations, loss, reduction, bias, learning_rate), instead of EXAMPLE",
+    )
 
 
 def add_train_command(sub: Any, run: Callable[[argparse.Namespace], int]) -> Any:
@@ -118,7 +130,8 @@ def add_train_command(sub: Any, run: Callable[[argparse.Namespace], int]) -> Any
 
 
 def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: str) -> Any:
-    """``trace EXAMPLE`` or ``trace --sizes …``, with --max-nodes; returns its parser."""
+    """``trace EXAMPLE`` or ``trace --sizes …``, with --max-nodes, --steps, --format and
+    --picture; returns its parser."""
     r = sub.add_parser("trace", help=f"print one step {how}")
     add_network_arguments(r)
     r.add_argument(
@@ -128,26 +141,58 @@ def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: s
         help="nodes, weights and samples shown per layer, >= 1 (default 6)",
     )
     r.add_argument(
+        "--steps", type=whole(1), default=1, help="steps traced one after another (default 1)"
+    )
+    r.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), markdown, latex (a document), or html (a page"
+        + (", the node and matrix forms side by side)" if "matrix" in how else ")"),
+    )
+    r.add_argument(
         "--picture",
         metavar="PATH",
-        help="also draw the step as an SVG picture (networks of up to 8 nodes a layer)",
+        help="also draw the first step as an SVG picture (networks of up to 8 nodes a layer)",
     )
     r.set_defaults(run=run)
     return r
 
 
-def first_batch(args: argparse.Namespace) -> tuple[Example, int]:
-    """For ``trace``: the example, drawn first if --picture asks, and its first batch's size."""
+Step = tuple[Parameters, list[list[float]], list[list[float]]]
+
+
+def traced_steps(args: argparse.Namespace) -> tuple[Example, list[Step]]:
+    """For ``trace``: the example (its picture drawn first if --picture asks) and, for each
+    of --steps steps, the parameters before it and its batch, as ``train`` would take them."""
     ex = resolve(args)
     if args.picture:
         draw_picture(args, ex)
-    return ex, ex.batch_size or len(ex.X)
+    plan = batches(range(len(ex.X)), ex.batch_size or len(ex.X))
+    params, out = ex.params, []
+    for t in range(args.steps):
+        X = [ex.X[n] for n in plan[t % len(plan)]]
+        Y = [ex.Y[n] for n in plan[t % len(plan)]]
+        out.append((params, X, Y))
+        params = apply_update(ex.arch, params, backward(ex.arch, params, X, Y), ex.learning_rate)
+    return ex, out
+
+
+def print_trace(
+    args: argparse.Namespace, ex: Example, columns: list[tuple[str, list[list[Section]]]]
+) -> None:
+    """Print the traced steps in --format, with the example's note after the last step."""
+    if ex.note:
+        columns[0][1][-1].append(Section("note", "Note", (ex.note,)))
+    print(render(args.format, columns), end="" if args.format != "text" else "\n")
 
 
 def draw_picture(args: argparse.Namespace, ex: Example) -> None:
     """Write the pictured step of ``trace --picture PATH`` (the example's first batch)."""
 
     target = writable_file("--picture", args.picture, (".svg",))
+    if args.picture == getattr(args, "weights", None):
+        raise ContractError(f"--picture: {args.picture!r} is the --weights file; choose another")
     n = ex.batch_size or len(ex.X)
     svg = step_svg(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate)
     target.write_text(svg, encoding="utf-8")
@@ -168,7 +213,16 @@ def main_of(parser: Callable[[], argparse.ArgumentParser]) -> Callable[[list[str
 def resolve(args: argparse.Namespace) -> Example:
     """The example named on the command line, or one of the user's own, with --lr/--steps."""
     given = [f"--{o}" for o in ARCHITECTURE_OPTIONS if getattr(args, o) is not None]
-    if args.example is not None:
+    if args.weights is not None:
+        if args.example is not None or given or args.seed is not None:
+            extra = [repr(args.example)] if args.example is not None else []
+            extra += given + (["--seed"] if args.seed is not None else [])
+            raise ContractError(
+                f"--weights: the file describes the whole network and its data, so it goes "
+                f"alone; got {', '.join(extra)} beside it"
+            )
+        ex = weights_json.load(args.weights)
+    elif args.example is not None:
         if given:
             raise ContractError(
                 f"{', '.join(given)}: describe a network of your own, so they go with --sizes, "
@@ -291,11 +345,44 @@ def report_outputs(
 
 def run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command: bad input or a diverged run is one line on stderr and exit status 2;
-    Ctrl-C is one line and status 130. Output that cannot encode a symbol gets an escape."""
-    for stream in (sys.stdout, sys.stderr):
+    Ctrl-C is one line and status 130. An output that cannot encode the traces' symbols
+    gets them spelled in ASCII (δ as delta, · as *), anything else as an escape."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (_Plain.wrap(s) for s in streams)
+    try:
+        return _run(main, args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _Plain:
+    """A text stream that spells the traces' symbols in ASCII before writing them."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    @classmethod
+    def wrap(cls, stream: Any) -> Any:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+        try:
+            "δΣ·−∂ℓ←…‖²½ᵀφη".encode(getattr(stream, "encoding", None) or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            return cls(stream)
+        return stream
+
+    def write(self, s: str) -> int:
+        return int(self.stream.write(ascii(s)))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return main(args)
     except (ContractError, DivergenceError, OSError) as exc:

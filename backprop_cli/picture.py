@@ -24,7 +24,7 @@ def _text(
 ) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-        f'data-q="{escape(name)}" data-v="{num(value)}">{escape(label)}{num(value)}</text>'
+        f'data-q="{escape(name)}" data-v="{float(value)!r}">{escape(label)}{num(value)}</text>'
     )
 
 

@@ -9,13 +9,14 @@ from backprop_cli.options import (
     add_trace_command,
     add_train_command,
     announce,
-    first_batch,
     main_of,
+    print_trace,
     report_outputs,
     resolve,
+    traced_steps,
 )
 from reference.network import cost, forward
-from reference.trace import trace
+from reference.trace import sections
 from reference.training import train
 
 
@@ -36,18 +37,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    ex, n = first_batch(args)
-    print(
-        trace(
-            ex.arch,
-            ex.params,
-            ex.X[:n],
-            ex.Y[:n],
-            ex.learning_rate,
-            args.max_nodes,
-            max_samples=min(2, args.max_nodes),
-        )
-    )
+    ex, steps = traced_steps(args)
+    limit = args.max_nodes
+    node = [sections(ex.arch, p, X, Y, ex.learning_rate, limit, min(2, limit)) for p, X, Y in steps]
+    print_trace(args, ex, [("node by node", node)])
     return 0
 
 

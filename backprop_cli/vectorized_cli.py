@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from backprop_cli import performance, speedup
+from backprop_cli import matrix_trace, performance, speedup
 from backprop_cli.compare import NETWORKS, compare, table
-from backprop_cli.matrix_trace import trace
 from backprop_cli.mnist_cli import add_download_command, add_mnist_command
 from backprop_cli.options import (
     Parser,
@@ -16,17 +15,19 @@ from backprop_cli.options import (
     announce,
     check_memory,
     comma_ints,
-    first_batch,
     main_of,
     positive,
+    print_trace,
     report_outputs,
     resolve,
+    traced_steps,
     whole,
     writable_file,
     writable_folder,
 )
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves, require_matplotlib
 from reference.contract import ContractError
+from reference.trace import sections as node_sections
 from vectorized.arrays import to_arrays
 from vectorized.network import cost, forward
 from vectorized.training import train
@@ -90,10 +91,16 @@ def _performance(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    ex, n = first_batch(args)
-    text = trace(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate, args.max_nodes)
-    print(text)
-    return 1 if "DISAGREES" in text.splitlines()[-1] else 0
+    ex, steps = traced_steps(args)
+    limit, eta = args.max_nodes, ex.learning_rate
+    matrix = [matrix_trace.sections(ex.arch, p, X, Y, eta, limit) for p, X, Y in steps]
+    columns = [("matrix form", matrix)]
+    if args.format == "html":
+        node = [node_sections(ex.arch, p, X, Y, eta, limit, min(2, limit)) for p, X, Y in steps]
+        columns.insert(0, ("node by node", node))
+    print_trace(args, ex, columns)
+    agree = all("DISAGREES" not in s.lines[-1] for step in matrix for s in step if s.key == "after")
+    return 0 if agree else 1
 
 
 def _positive_list(text: str) -> tuple[int, ...]:

@@ -37,16 +37,19 @@ class Activation:
 
     phi: Callable[[list[float]], list[float]]
     phi_prime: Callable[[float, float], float] | None
+    prime_text: str = ""  # φ' as the traces write it, in terms of z and a = φ(z)
 
 
 # One entry per activation name of the contract; φ' is written with a = φ(z) where that is
 # the usual form, and ReLU'(0) = 0.
 TABLE = {
-    "identity": Activation(_each(lambda z: z), lambda z, a: 1.0),
-    "sigmoid": Activation(_each(sigmoid), lambda z, a: a * (1.0 - a)),
-    "tanh": Activation(_each(math.tanh), lambda z, a: 1.0 - a * a),
+    "identity": Activation(_each(lambda z: z), lambda z, a: 1.0, "1"),
+    "sigmoid": Activation(_each(sigmoid), lambda z, a: a * (1.0 - a), "a(1 − a)"),
+    "tanh": Activation(_each(math.tanh), lambda z, a: 1.0 - a * a, "1 − a²"),
     "relu": Activation(
-        _each(lambda z: z if z > 0.0 else 0.0), lambda z, a: 1.0 if z > 0.0 else 0.0
+        _each(lambda z: z if z > 0.0 else 0.0),
+        lambda z, a: 1.0 if z > 0.0 else 0.0,
+        "1 if z > 0, else 0",
     ),
     "softmax": Activation(softmax, None),
 }

@@ -80,13 +80,47 @@ class Loss:
 
     value: Callable[[Vector, Vector, Vector], float]
     delta: Callable[[str, Vector, Vector, Vector], Vector]
+    terms: Callable[[Vector, Vector, Vector], Vector]  # ℓ_j, one per output: ℓ = Σ_j ℓ_j
+    term_text: str  # ℓ_j as the traces write it
+    slope_text: str  # ∂ℓ/∂a_j for the squared losses, "" where BP1 goes through the logits
+
+
+def _each_output(
+    term: Callable[[float, float, float], float],
+) -> Callable[[Vector, Vector, Vector], Vector]:
+    return lambda z, a, y: [term(*t) for t in zip(z, a, y, strict=True)]
+
+
+def _log_terms(z: Vector, a: Vector, y: Vector) -> Vector:
+    lse = log_sum_exp(z)
+    return [y_j * (lse - z_j) for z_j, y_j in zip(z, y, strict=True)]
 
 
 TABLE = {
-    "half_squared_error": Loss(lambda z, a, y: 0.5 * _squares(z, a, y), _chain(1.0)),
-    "sum_of_squares": Loss(_squares, _chain(2.0)),
-    "binary_cross_entropy": Loss(_binary_cross_entropy, _sigmoid_shortcut),
-    "categorical_cross_entropy": Loss(_categorical_cross_entropy, _softmax_shortcut),
+    "half_squared_error": Loss(
+        lambda z, a, y: 0.5 * _squares(z, a, y),
+        _chain(1.0),
+        _each_output(lambda z, a, y: 0.5 * (a - y) ** 2),
+        "½(a − y)²",
+        "a − y",
+    ),
+    "sum_of_squares": Loss(
+        _squares, _chain(2.0), _each_output(lambda z, a, y: (a - y) ** 2), "(a − y)²", "2(a − y)"
+    ),
+    "binary_cross_entropy": Loss(
+        _binary_cross_entropy,
+        _sigmoid_shortcut,
+        _each_output(lambda z, a, y: _binary_cross_entropy([z], [a], [y])),
+        "−y log a − (1 − y) log(1 − a), from z",
+        "",
+    ),
+    "categorical_cross_entropy": Loss(
+        _categorical_cross_entropy,
+        _softmax_shortcut,
+        _log_terms,
+        "−y log a = y (log Σ_k e^{z_k} − z), from z",
+        "",
+    ),
 }
 
 
@@ -102,6 +136,11 @@ def loss(name: str, z: Vector, a: Vector, y: Vector) -> float:
     """ℓ for one sample (half_squared_error ½Σ(y−a)², sum_of_squares Σ(y−a)², and the
     cross-entropies from the logits z)."""
     return loss_entry(name).value(z, a, y)
+
+
+def loss_terms(name: str, z: Vector, a: Vector, y: Vector) -> Vector:
+    """ℓ_j for each output j, whose sum is the sample's loss ℓ (3)."""
+    return loss_entry(name).terms(z, a, y)
 
 
 def output_delta(act: str, name: str, z: Vector, a: Vector, y: Vector) -> Vector:

@@ -2,39 +2,289 @@
 
 from __future__ import annotations
 
-from reference.activations import phi_prime
+import math
+from collections.abc import Sequence
+
+from reference.activations import activation, phi_prime
 from reference.contract import Architecture, Parameters
-from reference.losses import loss as sample_loss
-from reference.network import apply_update, backward, backward_pass, feed_forward
+from reference.losses import loss_entry, loss_terms
+from reference.network import apply_update, backward, backward_pass, cost, feed_forward
+from reference.typeset import Section, elided, equation, fac, num, shown, text, vector
+
+__all__ = ["MAZUR_NAMES", "num", "sections", "trace"]
+
+# M. Mazur's names for the 2-2-2 network of "A Step by Step Backpropagation Example":
+# w1..w4 go into h1, h2 from i1, i2; w5..w8 into o1, o2 from h1, h2.
+MAZUR_NAMES = {
+    (1, 0, 0): "w1",
+    (1, 0, 1): "w2",
+    (1, 1, 0): "w3",
+    (1, 1, 1): "w4",
+    (2, 0, 0): "w5",
+    (2, 0, 1): "w6",
+    (2, 1, 0): "w7",
+    (2, 1, 1): "w8",
+}
 
 
-def num(v: float) -> str:
-    """A number as the trace prints it: 9 significant digits."""
-    return f"{v:.9g}"
+def _names(arch: Architecture) -> list[str]:
+    """The map from Mazur's names to this project's, printed for any 2-2-2 network."""
+    if tuple(arch.sizes) != (2, 2, 2):
+        return []
+    return [
+        "  i1, i2 = a[0][0], a[0][1] (the input x)",
+        "  h1, h2 = node 0, 1 of layer 1;  o1, o2 = node 0, 1 of layer 2",
+        "  net_h1 = z[1][0], out_h1 = a[1][0];  net_o1 = z[2][0], out_o1 = a[2][0]; …",
+        "  E_o1, E_o2 = ℓ_0, ℓ_1;  E_total = ℓ;  ∂E/∂out_o1 = ∂ℓ/∂a[2][0]",
+        "  w1 w2 w3 w4 = W[1][0][0] W[1][0][1] W[1][1][0] W[1][1][1]",
+        "  w5 w6 w7 w8 = W[2][0][0] W[2][0][1] W[2][1][0] W[2][1][1]",
+        "  b1 = b[1][0] = b[1][1];  b2 = b[2][0] = b[2][1] (one bias a layer in the post)",
+    ]
 
 
-def _terms(parts: list[str], limit: int, joiner: str = " + ") -> str:
-    shown = parts[:limit]
-    more = f"{joiner}… ({len(parts) - limit} more)" if len(parts) > limit else ""
-    return joiner.join(shown) + more
+def _product(pairs: Sequence[tuple[float, float]], limit: int) -> list[str]:
+    return elided([f"{fac(u)}·{fac(v)}" for u, v in pairs], limit)
 
 
-def _limited(n: int, limit: int) -> tuple[range, int]:
-    return range(min(n, limit)), max(0, n - limit)
+def _forward(
+    arch: Architecture, params: Parameters, z: list[list[float]], a: list[list[float]], limit: int
+) -> list[str]:
+    lines = ["forward: z[l][j] = b[l][j] + Σ_i W[l][j][i]·a[l-1][i];  a[l][j] = φ_l(z[l][j])"]
+    for l in range(1, arch.L + 1):
+        W, b, name = params.W[l - 1], params.b[l - 1], arch.activations[l - 1]
+        for j in shown(arch.sizes[l], limit):
+            if j is None:
+                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
+                continue
+            terms = _product([(W[j][i], a[l - 1][i]) for i in range(arch.sizes[l - 1])], limit)
+            if arch.bias != "off":
+                terms.insert(0, num(b[j]))
+            lines += equation(f"  z[{l}][{j}]", [terms, [num(z[l][j])]])
+            arg = f"z[{l}])[{j}]" if name == "softmax" else num(z[l][j]) + ")"
+            lines.append(f"  a[{l}][{j}] = {name}({arg} = {num(a[l][j])}")
+    return lines
 
 
-def _delta_L_text(
-    arch: Architecture, z: float, a: float, y: float, y_sum: float, softmax_g: str
-) -> str:
-    act, name = arch.activations[-1], arch.loss
+def _loss(
+    arch: Architecture, z: list[float], a: list[float], y: list[float], limit: int
+) -> list[str]:
+    L = arch.L
+    terms = loss_terms(arch.loss, z, a, y)
+    entry = loss_entry(arch.loss)
+    lines = [f"loss: ℓ = Σ_j ℓ_j,  ℓ_j = {entry.term_text} for output j ({arch.loss})"]
+    for j in shown(len(terms), limit):
+        if j is None:
+            lines.append(f"  … ({len(terms) - limit} more outputs) …")
+        elif entry.slope_text and arch.loss == "half_squared_error":
+            lines.append(f"  ℓ_{j} = ½({num(a[j])} − {fac(y[j])})² = {num(terms[j])}")
+        elif entry.slope_text:
+            lines.append(f"  ℓ_{j} = ({num(a[j])} − {fac(y[j])})² = {num(terms[j])}")
+        else:
+            lines.append(f"  ℓ_{j} (z = {num(z[j])}, y = {num(y[j])}) = {num(terms[j])}")
+    total = [num(t) if k == 0 else fac(t) for k, t in enumerate(terms)]
+    lines += equation(f"  ℓ = a[{L}] against y", [elided(total, limit), [num(math.fsum(terms))]])
+    return lines
+
+
+def _output_error(
+    arch: Architecture, z: list[float], a: list[float], y: list[float], d: list[float], limit: int
+) -> list[str]:
+    L, act, name = arch.L, arch.activations[-1], arch.loss
+    entry = loss_entry(name)
     if name == "binary_cross_entropy":
-        return f"a − y = {num(a)} − {num(y)}"
+        head = f"output error (BP1): δ[{L}][j] = a − y (sigmoid with cross-entropy: σ' cancels)"
+        return [head] + [
+            f"  δ[{L}][{j}] = {num(a[j])} − {fac(y[j])} = {num(d[j])}" if j is not None else "  …"
+            for j in shown(len(a), limit)
+        ]
     if name == "categorical_cross_entropy":
-        return f"a·Σ_k y_k − y = {num(a)}·{num(y_sum)} − {num(y)}"
-    k = "" if name == "half_squared_error" else "2·"
+        s = math.fsum(y)
+        head = f"output error (BP1): δ[{L}][j] = a·Σ_k y_k − y,  Σ_k y_k = {num(s)}"
+        return [head] + [
+            f"  δ[{L}][{j}] = {num(a[j])}·{fac(s)} − {fac(y[j])} = {num(d[j])}"
+            if j is not None
+            else "  …"
+            for j in shown(len(a), limit)
+        ]
+    k = 1.0 if name == "half_squared_error" else 2.0
+    g = [k * (a_j - y_j) for a_j, y_j in zip(a, y, strict=True)]
+    two = "" if k == 1.0 else "2·"
     if act == "softmax":
-        return f"a·(g − Σ_k g_k a_k), g = {k}(a − y): {num(a)}·({softmax_g})"
-    return f"{k}(a − y)·φ'(z) = {k}({num(a)} − {num(y)})·{num(phi_prime(act, z, a))}"
+        g_dot_a = math.fsum(g_j * a_j for g_j, a_j in zip(g, a, strict=True))
+        lines = [
+            f"output error (BP1): δ[{L}][j] = a_j·(g_j − Σ_k g_k a_k),  g = ∂ℓ/∂a = "
+            f"{entry.slope_text}",
+            f"  Σ_k g_k a_k = {num(g_dot_a)}",
+        ]
+        for j in shown(len(a), limit):
+            if j is None:
+                lines.append("  …")
+                continue
+            lines.append(f"  g_{j} = {two}({num(a[j])} − {fac(y[j])}) = {num(g[j])}")
+            lines.append(
+                f"  δ[{L}][{j}] = {num(a[j])}·({num(g[j])} − {fac(g_dot_a)}) = {num(d[j])}"
+            )
+        return lines
+    lines = [
+        f"output error (BP1): δ[{L}][j] = ∂ℓ/∂a[{L}][j]·φ'(z[{L}][j])",
+        f"  with ∂ℓ/∂a = {entry.slope_text} and φ' = {activation(act).prime_text}",
+    ]
+    for j in shown(len(a), limit):
+        if j is None:
+            lines.append(f"  … ({len(a) - limit} more outputs) …")
+            continue
+        p = phi_prime(act, z[j], a[j])
+        diff = f"{num(a[j])} − {fac(y[j])}"
+        lines.append(f"  ∂ℓ/∂a[{L}][{j}] = {f'2·({diff})' if two else diff} = {num(g[j])}")
+        lines.append(f"  φ'(z[{L}][{j}]) = {num(p)}")
+        lines.append(f"  δ[{L}][{j}] = {fac(g[j])}·{fac(p)} = {num(d[j])}")
+    return lines
+
+
+def _hidden_errors(
+    arch: Architecture,
+    params: Parameters,
+    z: list[list[float]],
+    a: list[list[float]],
+    d: list[list[float]],
+    limit: int,
+) -> list[str]:
+    lines = [
+        "hidden error (BP2): δ[l][i] = φ_l'(z[l][i])·Σ_j W[l+1][j][i]·δ[l+1][j],",
+        "  a sum over the paths from node i through every node j of layer l+1",
+    ]
+    for l in range(arch.L - 1, 0, -1):
+        act = arch.activations[l - 1]
+        lines.append(f"  layer {l}: φ' = {activation(act).prime_text}")
+        for i in shown(arch.sizes[l], limit):
+            if i is None:
+                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
+                continue
+            pairs = [(params.W[l][j][i], d[l + 1][j]) for j in range(arch.sizes[l + 1])]
+            each = [w * dj for w, dj in pairs]
+            total = math.fsum(each)
+            evaluated = [num(v) if k == 0 else fac(v) for k, v in enumerate(each)]
+            steps = [_product(pairs, limit)]
+            if len(pairs) > 1:
+                steps.append(elided(evaluated, limit))
+            lines += equation(f"  Σ_j W[{l + 1}][j][{i}]·δ[{l + 1}][j]", [*steps, [num(total)]])
+            p = phi_prime(act, z[l][i], a[l][i])
+            lines.append(f"  φ'(z[{l}][{i}]) = {num(p)}")
+            lines.append(f"  δ[{l}][{i}] = {fac(p)}·{fac(total)} = {num(d[l][i])}")
+    return lines
+
+
+def _norm(M: list[list[float]]) -> float:
+    return math.sqrt(math.fsum(v * v for row in M for v in row))
+
+
+def sections(
+    arch: Architecture,
+    params: Parameters,
+    X: list[list[float]],
+    Y: list[list[float]],
+    learning_rate: float,
+    max_nodes: int = 6,
+    max_samples: int = 2,
+) -> list[Section]:
+    """One step as named sections: (1)-(2) forward, (3) loss, BP1, BP2, BP3-BP4, update."""
+    L, N, limit = arch.L, len(X), max_nodes
+    eta = num(learning_rate)
+    out = [
+        Section(
+            "step",
+            f"One gradient-descent step, η = {eta}, N = {N}, of the network",
+            (
+                f"  {arch.describe()}",
+                "(notation of docs/notation.md; W[l] is params.W[l-1]; 9 significant digits)",
+            ),
+        )
+    ]
+    names = _names(arch)
+    if names:
+        out.append(Section("names", "Mazur's names for the 2-2-2 network:", tuple(names)))
+    for n in range(min(N, max_samples)):
+        x, y = X[n], Y[n]
+        z, a = feed_forward(arch, params, x)
+        d = backward_pass(arch, params, z, a, y)
+        title = f"sample {n}: x = {vector(x, limit)}, y = {vector(y, limit)}"
+        out.append(Section("forward", title, tuple(_forward(arch, params, z, a, limit))))
+        out.append(Section("loss", "", tuple(_loss(arch, z[L], a[L], y, limit))))
+        out.append(Section("bp1", "", tuple(_output_error(arch, z[L], a[L], y, d[L], limit))))
+        if L > 1:
+            out.append(Section("bp2", "", tuple(_hidden_errors(arch, params, z, a, d, limit))))
+    if max_samples < N:
+        more = f"… {N - max_samples} more samples, computed the same way"
+        out.append(Section("bp2", "", (more,)))
+    grads = backward(arch, params, X, Y)
+    mean = arch.reduction == "mean"
+    over = "(1/N)·Σ_n " if mean else ("Σ_n " if N > 1 else "")
+    lines = [
+        f"cost: C = {'(1/N)·' if mean else ''}Σ_n ℓ_n = {num(grads.cost)}",
+        f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] (BP4),",
+        f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)",
+    ]
+    z0, a0 = feed_forward(arch, params, X[0])
+    d0 = backward_pass(arch, params, z0, a0, Y[0])
+    mazur = tuple(arch.sizes) == (2, 2, 2)
+    for l in range(L, 0, -1):
+        for j in shown(arch.sizes[l], limit):
+            if j is None:
+                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
+                continue
+            for i in shown(arch.sizes[l - 1], limit):
+                if i is None:
+                    lines.append(f"  … ({arch.sizes[l - 1] - limit} more weights into node {j}) …")
+                    continue
+                how = f"{fac(d0[l][j])}·{fac(a0[l - 1][i])} = " if N == 1 else ""
+                name = f"  (∂E/∂{MAZUR_NAMES[l, j, i]})" if mazur else ""
+                lines.append(f"  ∂C/∂W[{l}][{j}][{i}] = {how}{num(grads.W[l - 1][j][i])}{name}")
+            if arch.bias != "off":
+                lines.append(f"  ∂C/∂b[{l}][{j}] = {num(grads.b[l - 1][j])}")
+    sizes = [_norm(grads.W[l - 1]) for l in range(1, L + 1)]
+    lines.append("size of each layer's gradient (Frobenius norm):")
+    for l in range(L, 0, -1):
+        ratio = (
+            f" ({num(sizes[-1] / sizes[l - 1])} times smaller than layer {L}'s)"
+            if (l < L and sizes[l - 1] > 0)
+            else ""
+        )
+        lines.append(f"  ‖∂C/∂W[{l}]‖ = {num(sizes[l - 1])}{ratio}")
+    out.append(Section("gradients", "", tuple(lines)))
+    new = apply_update(arch, params, grads, learning_rate)
+    rule = {"on": "b ← b − η ∂C/∂b", "frozen": "biases frozen", "off": "no biases"}[arch.bias]
+    lines = [f"update: W ← W − η ∂C/∂W; {rule}"]
+    for l in range(L, 0, -1):
+        for j in shown(arch.sizes[l], limit):
+            if j is None:
+                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
+                continue
+            for i in shown(arch.sizes[l - 1], limit):
+                if i is None:
+                    lines.append(f"  … ({arch.sizes[l - 1] - limit} more weights into node {j}) …")
+                    continue
+                w, gw, w_new = params.W[l - 1][j][i], grads.W[l - 1][j][i], new.W[l - 1][j][i]
+                name = f"  ({MAZUR_NAMES[l, j, i]})" if mazur else ""
+                lines.append(
+                    f"  W[{l}][{j}][{i}] = {num(w)} − {eta}·{fac(gw)} = {num(w_new)}{name}"
+                )
+            if arch.bias == "on":
+                v, gb, v_new = params.b[l - 1][j], grads.b[l - 1][j], new.b[l - 1][j]
+                lines.append(f"  b[{l}][{j}] = {num(v)} − {eta}·{fac(gb)} = {num(v_new)}")
+    out.append(Section("update", "", tuple(lines)))
+    after = cost(arch, new, X, Y)
+    change = f"{num(after - grads.cost)}"
+    out.append(
+        Section(
+            "after",
+            "",
+            (
+                f"cost after the step, same batch: C = {num(after)} (before {num(grads.cost)}, "
+                f"change {change})",
+            ),
+        )
+    )
+    return out
 
 
 def trace(
@@ -47,107 +297,4 @@ def trace(
     max_samples: int = 2,
 ) -> str:
     """The text of one step: every z, a, ℓ, δ (BP1, BP2), ∂C/∂W, ∂C/∂b (BP3, BP4), update."""
-    L, N = arch.L, len(X)
-    out: list[str] = [
-        f"One gradient-descent step of {arch.describe()}, η = {num(learning_rate)}, N = {N}",
-        "(notation of docs/notation.md; layer l's W is params.W[l-1]; 9 significant digits)",
-    ]
-    for n in range(min(N, max_samples)):
-        x, y = X[n], Y[n]
-        z, a = feed_forward(arch, params, x)
-        delta = backward_pass(arch, params, z, a, y)
-        out.append("")
-        xs, ys = ", ".join(num(v) for v in x), ", ".join(num(v) for v in y)
-        out.append(f"sample {n}: x = [{xs}], y = [{ys}]")
-        out.append(
-            "  forward: z[l][j] = b[l][j] + Σ_i W[l][j][i]·a[l-1][i],  a[l][j] = φ_l(z[l][j])"
-        )
-        for l in range(1, L + 1):
-            W, b, name = params.W[l - 1], params.b[l - 1], arch.activations[l - 1]
-            nodes, hidden = _limited(arch.sizes[l], max_nodes)
-            for j in nodes:
-                parts = [f"{num(W[j][i])}·{num(a[l - 1][i])}" for i in range(arch.sizes[l - 1])]
-                if arch.bias != "off":
-                    parts.insert(0, num(b[j]))
-                out.append(f"    z[{l}][{j}] = {_terms(parts, max_nodes)} = {num(z[l][j])}")
-                arg = f"z[{l}])[{j}]" if name == "softmax" else f"z[{l}][{j}])"
-                out.append(f"    a[{l}][{j}] = {name}({arg} = {num(a[l][j])}")
-            if hidden:
-                out.append(f"    … {hidden} more nodes in layer {l}")
-        ell = sample_loss(arch.loss, z[L], a[L], y)
-        out.append(f"  loss: ℓ = {arch.loss}(a[{L}], y) = {num(ell)}")
-        out.append(f"  output error (BP1): δ[{L}][j] = ∂ℓ/∂z[{L}][j]")
-        y_sum = sum(y)
-        g = [
-            (1.0 if arch.loss == "half_squared_error" else 2.0) * (a_j - y_j)
-            for a_j, y_j in zip(a[L], y, strict=True)
-        ]
-        g_dot_a = sum(g_k * a_k for g_k, a_k in zip(g, a[L], strict=True))
-        nodes, hidden = _limited(arch.sizes[L], max_nodes)
-        for j in nodes:
-            text = _delta_L_text(
-                arch, z[L][j], a[L][j], y[j], y_sum, f"{num(g[j])} − {num(g_dot_a)}"
-            )
-            out.append(f"    δ[{L}][{j}] = {text} = {num(delta[L][j])}")
-        if hidden:
-            out.append(f"    … {hidden} more")
-        if L > 1:
-            out.append("  hidden error (BP2): δ[l][i] = φ_l'(z[l][i]) · Σ_j W[l+1][j][i]·δ[l+1][j]")
-        for l in range(L - 1, 0, -1):
-            nodes, hidden = _limited(arch.sizes[l], max_nodes)
-            for i in nodes:
-                d = phi_prime(arch.activations[l - 1], z[l][i], a[l][i])
-                parts = [
-                    f"{num(params.W[l][j][i])}·{num(delta[l + 1][j])}"
-                    for j in range(arch.sizes[l + 1])
-                ]
-                out.append(
-                    f"    δ[{l}][{i}] = {num(d)}·({_terms(parts, max_nodes)}) = {num(delta[l][i])}"
-                )
-            if hidden:
-                out.append(f"    … {hidden} more")
-    if max_samples < N:
-        out.append(f"\n… {N - max_samples} more samples, computed the same way")
-    grads = backward(arch, params, X, Y)
-    mean = arch.reduction == "mean"
-    out.append("")
-    out.append(f"cost: C = {'(1/N)·' if mean else ''}Σ_n ℓ_n = {num(grads.cost)}")
-    over = "(1/N)·Σ_n " if mean else ("Σ_n " if N > 1 else "")
-    out.append(f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] (BP4),")
-    out.append(f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)")
-    z0, a0 = feed_forward(arch, params, X[0])
-    d0 = backward_pass(arch, params, z0, a0, Y[0])
-    for l in range(L, 0, -1):
-        nodes, hidden = _limited(arch.sizes[l], max_nodes)
-        for j in nodes:
-            cols, more = _limited(arch.sizes[l - 1], max_nodes)
-            for i in cols:
-                how = f"{num(d0[l][j])}·{num(a0[l - 1][i])} = " if N == 1 and not mean else ""
-                out.append(f"    ∂C/∂W[{l}][{j}][{i}] = {how}{num(grads.W[l - 1][j][i])}")
-            if more:
-                out.append(f"    … {more} more weights into node {j}")
-            if arch.bias != "off":
-                out.append(f"    ∂C/∂b[{l}][{j}] = {num(grads.b[l - 1][j])}")
-        if hidden:
-            out.append(f"    … {hidden} more nodes in layer {l}")
-    new = apply_update(arch, params, grads, learning_rate)
-    rule = {"on": "b ← b − η ∂C/∂b", "frozen": "biases frozen", "off": "no biases"}[arch.bias]
-    out.append("")
-    out.append(f"update: W ← W − η ∂C/∂W; {rule}")
-    for l in range(L, 0, -1):
-        nodes, hidden = _limited(arch.sizes[l], max_nodes)
-        for j in nodes:
-            cols, more = _limited(arch.sizes[l - 1], max_nodes)
-            for i in cols:
-                w, gw, w_new = params.W[l - 1][j][i], grads.W[l - 1][j][i], new.W[l - 1][j][i]
-                eta = num(learning_rate)
-                out.append(f"    W[{l}][{j}][{i}] = {num(w)} − {eta}·{num(gw)} = {num(w_new)}")
-            if more:
-                out.append(f"    … {more} more weights into node {j}")
-            if arch.bias == "on":
-                v, gb, v_new = params.b[l - 1][j], grads.b[l - 1][j], new.b[l - 1][j]
-                eta = num(learning_rate)
-                out.append(f"    b[{l}][{j}] = {num(v)} − {eta}·{num(gb)} = {num(v_new)}")
-        if hidden:
-            out.append(f"    … {hidden} more nodes in layer {l}")
-    return "\n".join(out)
+    return text(sections(arch, params, X, Y, learning_rate, max_nodes, max_samples))

@@ -13,6 +13,7 @@ from backprop_cli.reference_cli import main as reference_main
 from backprop_cli.vectorized_cli import main as vectorized_main
 from backprop_data.examples import example
 from reference.network import apply_update, backward_pass, feed_forward
+from reference.typeset import num
 
 QUANTITY = re.compile(r'data-q="([^"]+)" data-v="([^"]+)"')
 
@@ -52,14 +53,20 @@ def test_the_picture_of_mazurs_step_holds_the_traces_numbers(
                 }
     assert set(want) <= set(got)
     for name, value in want.items():
-        assert float(got[name]) == pytest.approx(value, rel=5e-9, abs=1e-12), name
+        assert float(got[name]) == value, name  # data-v holds the float exactly
+    shown = {name: num(float(v)) for name, v in got.items()}
     # Mazur's numbers, as the post prints them: out_o1, the new w5 and w1.
-    assert got["a[2][0]"] == "0.75136507" and got["new W[2][0][0]"] == "0.35891648"
-    assert got["new W[1][0][0]"] == "0.149780716"
-    # and each is printed by the node-by-node trace too, in the same format
+    assert shown["a[2][0]"] == "0.75136507" and shown["new W[2][0][0]"] == "0.35891648"
+    assert shown["new W[1][0][0]"] == "0.149780716"
+    # and each is printed by the node-by-node trace too, in the same format, and drawn so
     text = reference.trace.trace(ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate)
+    svg = target.read_text(encoding="utf-8")
     for name in ("z[1][0]", "a[2][1]", "delta[1][1]", "dC/dW[1][1][0]", "new W[2][1][1]"):
-        assert got[name] in text, name
+        assert shown[name] in text, name
+        assert f'data-q="{name}" data-v="{got[name]}">' in svg
+        assert re.search(
+            f'data-q="{re.escape(name)}"[^>]*>[^<]*{re.escape(shown[name])}</text>', svg
+        )
 
 
 def test_a_network_too_wide_to_draw_is_refused_before_the_trace(
