@@ -79,7 +79,7 @@ def render(fmt: str, columns: Sequence[tuple[str, Sequence[Sequence[Section]]]])
     the forms side by side, stage by stage."""
     if fmt not in FORMATS:
         raise ValueError(f"format: expected one of {', '.join(FORMATS)}; got {fmt!r}")
-    name, steps = columns[0]
+    steps = columns[0][1]
     k = len(steps)
     if fmt == "text":
         return "\n\n".join(

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from backprop_cli import weights_json
 from backprop_cli.formats import FORMATS, ascii, render
-from backprop_cli.picture import step_svg
+from backprop_cli.picture import elements, step_svg
 from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
 from reference.contract import (
     ACTIVATIONS,
@@ -153,7 +153,8 @@ def add_trace_command(sub: Any, run: Callable[[argparse.Namespace], int], how: s
     r.add_argument(
         "--picture",
         metavar="PATH",
-        help="also draw the first step as an SVG picture (networks of up to 8 nodes a layer)",
+        help="also draw the first step as a picture: PATH.svg, or PATH.png with the plot extra "
+        "(networks of up to 8 nodes a layer)",
     )
     r.set_defaults(run=run)
     return r
@@ -190,12 +191,16 @@ def print_trace(
 def draw_picture(args: argparse.Namespace, ex: Example) -> None:
     """Write the pictured step of ``trace --picture PATH`` (the example's first batch)."""
 
-    target = writable_file("--picture", args.picture, (".svg",))
-    if args.picture == getattr(args, "weights", None):
-        raise ContractError(f"--picture: {args.picture!r} is the --weights file; choose another")
+    target = writable_file("--picture", args.picture, (".svg", ".png"))
     n = ex.batch_size or len(ex.X)
-    svg = step_svg(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate)
-    target.write_text(svg, encoding="utf-8")
+    pic = elements(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate)
+    if target.suffix.lower() == ".png":
+        from backprop_cli import plot  # imports this module: so here, and only for a PNG
+
+        plot.require_matplotlib("--picture PATH.png")
+        plot.step_png(target, pic)
+    else:
+        target.write_text(step_svg(pic), encoding="utf-8")
     print(f"picture written to {target}")
 
 

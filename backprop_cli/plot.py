@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_cli.options import writable_file
+from backprop_cli.picture import RADIUS, Picture
 from reference.contract import ContractError
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -65,3 +66,26 @@ def plot_curves(
     fig.savefig(out)
     plt.close(fig)
     return out
+
+
+def step_png(path: str | Path, pic: Picture) -> Any:
+    """The pictured step's elements drawn with matplotlib (the figure, after saving it)."""
+    plt = _pyplot()
+    from matplotlib.patches import Circle
+
+    fig = plt.figure(figsize=(pic.width / 100, pic.height / 100), dpi=100)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, pic.width)
+    ax.set_ylim(pic.height, 0)  # SVG's y axis points down
+    ax.axis("off")
+    pt = 0.72  # points per pixel at 100 dots per inch
+    ax.text(10, 20, pic.title, fontsize=13 * pt, ha="left", va="baseline")
+    for x0, y0, x1, y1 in pic.edges:
+        ax.plot([x0, x1], [y0, y1], color="#888888", linewidth=0.8)
+    for cx, cy in pic.nodes:
+        ax.add_patch(Circle((cx, cy), RADIUS, facecolor="#eeeeff", edgecolor="#333355"))
+    for t in pic.labels:
+        ax.text(t.x, t.y, t.text, fontsize=t.size * pt, ha="center", va="baseline", gid=t.name)
+    fig.savefig(Path(path))
+    plt.close(fig)
+    return fig

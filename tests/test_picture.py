@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import reference
-from backprop_cli.picture import step_svg
+from backprop_cli.picture import elements, step_svg
 from backprop_cli.reference_cli import main as reference_main
 from backprop_cli.vectorized_cli import main as vectorized_main
 from backprop_data.examples import example
@@ -79,13 +79,44 @@ def test_a_network_too_wide_to_draw_is_refused_before_the_trace(
         out.err.startswith("error: picture: expected at most 8 nodes in a layer") and out.out == ""
     )
     assert not target.exists()
-    assert reference_main(["trace", "mazur", "--picture", str(tmp_path / "step.png")]) == 2
-    assert "--picture: expected a file name ending in .svg" in capsys.readouterr().err
+    assert reference_main(["trace", "mazur", "--picture", str(tmp_path / "step.gif")]) == 2
+    assert "--picture: expected a file name ending in .svg or .png" in capsys.readouterr().err
 
 
 def test_the_picture_is_a_function_of_the_api_too() -> None:
     ex = example("xor")
-    svg = step_svg(ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate)
+    svg = step_svg(elements(ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate))
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "b[1][0]" not in _read(svg)  # XOR has no biases: none drawn
     assert "sample 0 of 4" in svg
+
+
+def test_the_png_draws_the_same_labels_as_the_svg(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("matplotlib")  # the plot extra; `pip install -e ".[test]"` brings it
+    from backprop_cli.plot import step_png
+
+    target = tmp_path / "step.png"
+    assert reference_main(["trace", "mazur", "--picture", str(target)]) == 0
+    capsys.readouterr()
+    head = target.read_bytes()[:24]
+    ex = example("mazur")
+    pic = elements(ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(head[16:20]), int.from_bytes(head[20:24])) == (pic.width, pic.height)
+    fig = step_png(tmp_path / "again.png", pic)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == [pic.title, *(label.text for label in pic.labels)]
+    assert "→ 0.35891648" in texts and "δ 0.138498562" in texts
+
+
+def test_a_png_without_matplotlib_is_one_line_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("backprop_cli.plot.importlib.util.find_spec", lambda name: None)
+    target = tmp_path / "step.png"
+    assert reference_main(["trace", "mazur", "--picture", str(target)]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith("error: --picture PATH.png needs matplotlib")
+    assert not target.exists()
