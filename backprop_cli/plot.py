@@ -56,6 +56,9 @@ def plot_curves(
         ax.plot(xs, ys, "o-" if len(ys) <= 30 else "-", label=label)
     if log:
         ax.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=9, wrap=True)

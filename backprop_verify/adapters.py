@@ -183,7 +183,7 @@ def load(spec: str) -> Implementation:
         raise ContractError(
             f"{spec}: expected :float64 or :float32 after the module; got {dtype!r}"
         )
-    module = _import(name)
+    module = import_module(name)
     missing = [f for f in REQUIRED if not callable(getattr(module, f, None))]
     if missing:
         raise ContractError(
@@ -201,7 +201,7 @@ def load(spec: str) -> Implementation:
     return Implementation(spec, module, dtype, caps=caps)
 
 
-def _import(name: str) -> ModuleType:
+def import_module(name: str) -> ModuleType:
     """A module by dotted name, or a .py file by path."""
     try:
         if name.endswith(".py"):

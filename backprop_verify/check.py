@@ -22,6 +22,8 @@ from backprop_verify import properties
 from backprop_verify.adapters import Implementation, load
 from backprop_verify.comparison import Disagreement
 from backprop_verify.diagnosis import diagnose, slope_verdict, wrong_node
+from backprop_verify.exercises import EXERCISES, check_exercise
+from backprop_verify.exercises import report as exercise_report
 from backprop_verify.strategies import Case
 from reference.contract import ContractError
 
@@ -231,6 +233,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _exercise(args: argparse.Namespace) -> int:
+    try:
+        verdict = check_exercise(args.name, args.file, args.seed, args.networks)
+    except ContractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(exercise_report(verdict, args.networks))
+    return 1 if verdict.failed else 0
+
+
 def main(argv: list[str]) -> int:
     """``check MODULE[:float32] [--examples N] [--seed S] [--json]``: exit 0 pass, 1 fail."""
     p = _Parser(
@@ -246,7 +258,20 @@ def main(argv: list[str]) -> int:
         "--seed", type=_seed, default=0, help="seed >= 0 of the generated cases (default 0)"
     )
     c.add_argument("--json", action="store_true", help="print the report as JSON")
+    e = sub.add_parser(
+        "exercise", help="check one function you wrote (see exercises/) against the oracle"
+    )
+    e.add_argument("name", choices=EXERCISES, help="the exercise")
+    e.add_argument("file", help="your .py file (or package.module) defining the function")
+    e.add_argument(
+        "--seed", type=_seed, default=0, help="seed >= 0 of the random networks (default 0)"
+    )
+    e.add_argument(
+        "--networks", type=_positive, default=30, help="random networks after Mazur's (30)"
+    )
     args = p.parse_args(argv)
+    if args.command == "exercise":
+        return _exercise(args)
     try:
         report = check(args.module, args.examples, args.seed)
     except ContractError as exc:

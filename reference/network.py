@@ -89,16 +89,21 @@ def backward_pass(
     delta: list[list[float]] = [[] for _ in range(L + 1)]
     delta[L] = output_delta(arch.activations[L - 1], arch.loss, z[L], a[L], y)
     for l in range(L - 1, 0, -1):
-        W_next, delta_next = params.W[l], delta[l + 1]
-        name = arch.activations[l - 1]
-        delta_l = []
-        for i in range(arch.sizes[l]):
-            s = 0.0
-            for j in range(arch.sizes[l + 1]):
-                s += W_next[j][i] * delta_next[j]
-            delta_l.append(phi_prime(name, z[l][i], a[l][i]) * s)
-        delta[l] = delta_l
+        delta[l] = hidden_delta(arch.activations[l - 1], params.W[l], delta[l + 1], z[l], a[l])
     return delta
+
+
+def hidden_delta(
+    name: str, W_next: Matrix, delta_next: list[float], z_l: list[float], a_l: list[float]
+) -> list[float]:
+    """δ[l][i] = φ_l'(z[l][i]) · Σ_j W[l+1][j][i] · δ[l+1][j] (BP2) for one layer l."""
+    delta_l = []
+    for i in range(len(z_l)):
+        s = 0.0
+        for j in range(len(delta_next)):
+            s += W_next[j][i] * delta_next[j]
+        delta_l.append(phi_prime(name, z_l[i], a_l[i]) * s)
+    return delta_l
 
 
 def backward(

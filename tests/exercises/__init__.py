@@ -1,0 +1,1 @@
+"""Answers to the exercises in exercises/: right ones, and the usual mistakes."""
