@@ -242,14 +242,15 @@ def sections(
             if arch.bias != "off":
                 lines.append(f"  ∂C/∂b[{l}][{j}] = {num(grads.b[l - 1][j])}")
     sizes = [_norm(grads.W[l - 1]) for l in range(1, L + 1)]
-    lines.append("size of each layer's gradient (Frobenius norm):")
+    lines.append("size of each layer's gradient (Frobenius norm ‖·‖):")
     for l in range(L, 0, -1):
-        ratio = (
-            f" ({num(sizes[-1] / sizes[l - 1])} times smaller than layer {L}'s)"
-            if (l < L and sizes[l - 1] > 0)
-            else ""
-        )
-        lines.append(f"  ‖∂C/∂W[{l}]‖ = {num(sizes[l - 1])}{ratio}")
+        why = ""
+        if N == 1:  # an outer product's norm is the product of its vectors' norms
+            d_norm, a_norm = _norm([d0[l]]), _norm([a0[l - 1]])
+            why = f"‖δ[{l}]‖·‖a[{l - 1}]‖ = {num(d_norm)}·{num(a_norm)} = "
+        lines.append(f"  ‖∂C/∂W[{l}]‖ = {why}{num(sizes[l - 1])}")
+    if L > 1 and sizes[0] > 0:
+        lines.append(f"  layer 1's is {num(sizes[-1] / sizes[0])} times smaller than layer {L}'s")
     out.append(Section("gradients", "", tuple(lines)))
     new = apply_update(arch, params, grads, learning_rate)
     rule = {"on": "b ← b − η ∂C/∂b", "frozen": "biases frozen", "off": "no biases"}[arch.bias]

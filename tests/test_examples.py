@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import vectorized
 from backprop_data.examples import example
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import error_bound, step_bound
-from reference.trace import trace
 from reference.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,16 +119,3 @@ def test_batches_need_a_positive_size() -> None:
     assert batches([4, 2, 0, 1, 3], 2) == [[4, 2], [0, 1], [3]]
     with pytest.raises(ValueError, match=r"batch_size: expected a whole number >= 1; got 0"):
         batches([0, 1], 0)
-
-
-def test_derivation_document_matches_the_trace() -> None:
-    text = (ROOT / "docs" / "derivation.md").read_text(encoding="utf-8")
-    found = re.search(
-        r"<!-- trace:mazur:begin -->\n```text\n(.*?)\n```\n<!-- trace:mazur:end -->", text, re.S
-    )
-    assert found, "docs/derivation.md lost its trace block"
-    ex = example("mazur")
-    assert found.group(1) == trace(ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate), (
-        "docs/derivation.md disagrees with the code: regenerate the block with "
-        "`python -m reference trace mazur`"
-    )
