@@ -15,7 +15,9 @@ from reference.trace import trace
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "derivation.md"
-BLOCK = re.compile(r"<!-- trace:mazur:begin -->\n```text\n(.*?)\n```\n<!-- trace:mazur:end -->", re.S)
+BLOCK = re.compile(
+    r"<!-- trace:mazur:begin -->\n```text\n(.*?)\n```\n<!-- trace:mazur:end -->", re.S
+)
 # Mazur's post prints these; each is ours to its printed digits but two: his error after
 # the step and after "10,000" steps (see the note of backprop_data.examples.mazur).
 PUBLISHED = {
