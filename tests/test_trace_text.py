@@ -194,3 +194,39 @@ def test_ascii_spelling_covers_every_symbol_the_traces_print(
         for argv in (["mazur"], ["deep-bce"], ["--sizes", "3,4,2", "--activations", "tanh,softmax"])
     )
     assert formats.ascii(out).isascii()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2]", "--weights: expected a JSON object; got list"),
+        ('{"W": 1, "b": [], "X": [], "Y": []}', "--weights: W: expected a list of weight matrices"),
+        ('{"W": [[1.0]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]]}', "--weights: W[1]: expected rows of numbers"),
+        ('{"W": [[[1.0]]], "X": [[1.0]]}', "--weights: expected the keys W, b, X, Y and optionally activations, loss, reduction, bias, learning_rate; b, Y missing"),
+        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "activations": "relu"}', "activations: expected a list of names; got 'relu'"),
+        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "loss": "hinge"}', "loss: expected one of"),
+        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0, 2.0]], "Y": [[1.0]]}', "X row 0: expected 1 numbers; got 2"),
+        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "learning_rate": -1}', "learning_rate"),
+    ],
+)
+def test_a_bad_weights_file_is_one_line_naming_what_is_wrong(
+    content: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.json"
+    path.write_text(content)
+    assert reference_main(["trace", "--weights", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --weights") and message in err and err.count("\n") == 1, err
+
+
+def test_a_weights_folder_or_unreadable_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert reference_main(["trace", "--weights", str(tmp_path)]) == 2
+    assert "is a folder; expected a JSON file" in capsys.readouterr().err
+    binary = tmp_path / "w.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    assert reference_main(["trace", "--weights", str(binary)]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+    assert reference_main(["train", "--weights", str(ROOT / "docs/mazur.json"), "--steps", "2"]) == 0
+    assert "final cost over the 1 sample" in capsys.readouterr().out
