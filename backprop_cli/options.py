@@ -30,7 +30,7 @@ from reference.contract import (
     check_learning_rate,
 )
 from reference.network import apply_update, backward
-from reference.typeset import Section
+from reference.typeset import Section, fold, num
 
 # The options that describe a network of one's own; refused beside an example's name.
 ARCHITECTURE_OPTIONS = ("sizes", "activations", "loss", "reduction", "bias", "samples")
@@ -321,12 +321,12 @@ def report_every(steps: int) -> int:
 def announce(ex: Example) -> Callable[[int, float], None]:
     """Print the run's heading; return the ``on_step`` that prints the cost ten times."""
     every = report_every(ex.steps)
-    eta = f"{ex.learning_rate:.9g}"
+    eta = num(ex.learning_rate)
     print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
 
     def show(step: int, c: float) -> None:
         if step % every == 0:
-            print(f"  step {step:>6}  cost {c:.9g}")
+            print(f"  step {step:>6}  cost {num(c)}")
 
     return show
 
@@ -336,16 +336,18 @@ def report_outputs(
 ) -> None:
     """The final cost over the whole set and, for the first ``limit`` samples, output and target."""
     noun = "sample" if len(ex.X) == 1 else "samples"
-    print(f"final cost over the {len(ex.X)} {noun}: {final_cost:.9g}")
+    print(f"final cost over the {len(ex.X)} {noun}: {num(final_cost)}")
     print("final outputs (input -> output, target):")
     for x, out, y in list(zip(ex.X, outputs, ex.Y, strict=True))[:limit]:
 
         def row(v: list[float]) -> str:
-            return "[" + ", ".join(f"{u:.6g}" for u in v) + "]"
+            return "[" + ", ".join(num(u) for u in v) + "]"
 
         print(f"  {row(x)} -> {row(out)}, target {row(y)}")
     if len(ex.X) > limit:
         print(f"  … {len(ex.X) - limit} more samples")
+    if ex.note:
+        print("\n".join(fold(f"note: {ex.note}")))
 
 
 def run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

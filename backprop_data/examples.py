@@ -44,8 +44,8 @@ def mazur() -> Example:
     note = (
         "Beside the post: its total error after the first step, 0.291027924, does not follow "
         "from its own updated weights, which give 0.291027774. Its error after 10,000 steps, "
-        "0.0000351085, is the error after 9,999 updates (3.5108548e-05); after 10,000 it is "
-        "3.5101878e-05, as `train mazur` prints."
+        "0.0000351085, is the error after 9,999 updates (3.51085481e-05); after 10,000 it is "
+        "3.51018778e-05, as `train mazur` prints."
     )
     return Example(
         "mazur", MAZUR, arch, params, [[0.05, 0.10]], [[0.01, 0.99]], 0.5, 10_000, None, note

@@ -66,7 +66,7 @@ def test_the_note_on_mazurs_9999_steps_is_true() -> None:
     for steps in (9_999, 10_000):
         params, _ = train(ex.arch, ex.params, ex.X, ex.Y, ex.learning_rate, steps)
         after[steps] = cost(ex.arch, params, ex.X, ex.Y)
-    assert f"{after[9_999]:.8g}" in ex.note and f"{after[10_000]:.8g}" in ex.note
+    assert num(after[9_999]) in ex.note and num(after[10_000]) in ex.note
     assert f"{after[9_999]:.10f}".startswith("0.0000351085")  # the post's figure
 
 
@@ -201,12 +201,30 @@ def test_ascii_spelling_covers_every_symbol_the_traces_print(
     [
         ("[1, 2]", "--weights: expected a JSON object; got list"),
         ('{"W": 1, "b": [], "X": [], "Y": []}', "--weights: W: expected a list of weight matrices"),
-        ('{"W": [[1.0]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]]}', "--weights: W[1]: expected rows of numbers"),
-        ('{"W": [[[1.0]]], "X": [[1.0]]}', "--weights: expected the keys W, b, X, Y and optionally activations, loss, reduction, bias, learning_rate; b, Y missing"),
-        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "activations": "relu"}', "activations: expected a list of names; got 'relu'"),
-        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "loss": "hinge"}', "loss: expected one of"),
-        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0, 2.0]], "Y": [[1.0]]}', "X row 0: expected 1 numbers; got 2"),
-        ('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "learning_rate": -1}', "learning_rate"),
+        (
+            '{"W": [[1.0]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]]}',
+            "--weights: W[1]: expected rows of numbers",
+        ),
+        (
+            '{"W": [[[1.0]]], "X": [[1.0]]}',
+            "--weights: expected the keys W, b, X, Y and optionally activations, loss, reduction, bias, learning_rate; b, Y missing",
+        ),
+        (
+            '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "activations": "relu"}',
+            "activations: expected a list of names; got 'relu'",
+        ),
+        (
+            '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "loss": "hinge"}',
+            "loss: expected one of",
+        ),
+        (
+            '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0, 2.0]], "Y": [[1.0]]}',
+            "X row 0: expected 1 numbers; got 2",
+        ),
+        (
+            '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "learning_rate": -1}',
+            "learning_rate",
+        ),
     ],
 )
 def test_a_bad_weights_file_is_one_line_naming_what_is_wrong(
@@ -228,5 +246,7 @@ def test_a_weights_folder_or_unreadable_file_is_refused(
     binary.write_bytes(b"\xff\xfe\x00")
     assert reference_main(["trace", "--weights", str(binary)]) == 2
     assert "cannot be read" in capsys.readouterr().err
-    assert reference_main(["train", "--weights", str(ROOT / "docs/mazur.json"), "--steps", "2"]) == 0
+    assert (
+        reference_main(["train", "--weights", str(ROOT / "docs/mazur.json"), "--steps", "2"]) == 0
+    )
     assert "final cost over the 1 sample" in capsys.readouterr().out
