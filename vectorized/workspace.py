@@ -27,7 +27,7 @@ from vectorized.arrays import FloatArray, Parameters, check_dtype
 from vectorized.losses import losses
 
 OutputError = Callable[
-    ["InPlace", FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], None
+    ["InPlace", FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], None
 ]
 
 
@@ -50,7 +50,12 @@ def weight_gradient(D: FloatArray, A_prev: FloatArray, out: FloatArray) -> None:
     np.dot(D.T, A_prev, out=out)
 
 
-def _sigmoid(Z: FloatArray, A: FloatArray) -> None:
+# Every in-place function takes ``one``, the number 1 as a 0-d array of the workspace's
+# dtype: a Python float operand costs NumPy a conversion on every call (about 0.2 us, a
+# tenth of a one-sample step's overhead), a 0-d array of the same dtype none.
+
+
+def _sigmoid(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     """A = σ(Z) = 1/(1 + e^{-Z}) in four passes.
 
     Unlike vectorized.activations.sigmoid (which goes through e^{-|z|}), e^{-z} overflows
@@ -62,49 +67,55 @@ def _sigmoid(Z: FloatArray, A: FloatArray) -> None:
     """
     np.negative(Z, out=A)
     np.exp(A, out=A)
-    A += 1.0
-    np.divide(1.0, A, out=A)
+    A += one
+    np.divide(one, A, out=A)
 
 
-def _tanh(Z: FloatArray, A: FloatArray) -> None:
+def _tanh(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     np.tanh(Z, out=A)
 
 
-def _relu(Z: FloatArray, A: FloatArray) -> None:
+def _relu(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     np.maximum(Z, 0.0, out=A)
 
 
-def _softmax(Z: FloatArray, A: FloatArray) -> None:
+def _softmax(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     np.subtract(Z, Z.max(axis=1, keepdims=True), out=A)
     np.exp(A, out=A)
     A /= A.sum(axis=1, keepdims=True)
 
 
-def _identity(Z: FloatArray, A: FloatArray) -> None:
+def _identity(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     np.copyto(A, Z)
 
 
-def _times_sigmoid_prime(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+def _times_sigmoid_prime(
+    Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray
+) -> None:
     """D *= σ'(Z) = A(1 − A)."""
-    np.subtract(1.0, A, out=T)
+    np.subtract(one, A, out=T)
     T *= A
     D *= T
 
 
-def _times_tanh_prime(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+def _times_tanh_prime(
+    Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray
+) -> None:
     """D *= tanh'(Z) = 1 − A²."""
     np.multiply(A, A, out=T)
-    np.subtract(1.0, T, out=T)
+    np.subtract(one, T, out=T)
     D *= T
 
 
-def _times_relu_prime(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+def _times_relu_prime(
+    Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray
+) -> None:
     """D *= ReLU'(Z): 1 where Z > 0, else 0."""
     np.heaviside(Z, 0.0, out=T)
     D *= T
 
 
-def _times_one(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> None:
+def _times_one(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray) -> None:
     """identity' = 1: nothing to do."""
 
 
@@ -112,8 +123,10 @@ def _times_one(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray) -> No
 class InPlace:
     """φ written into A from Z, and D *= φ'(Z) using T as scratch (None: softmax)."""
 
-    phi: Callable[[FloatArray, FloatArray], None]
-    times_phi_prime: Callable[[FloatArray, FloatArray, FloatArray, FloatArray], None] | None
+    phi: Callable[[FloatArray, FloatArray, FloatArray], None]
+    times_phi_prime: (
+        Callable[[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], None] | None
+    )
 
 
 TABLE = {
@@ -129,7 +142,13 @@ def _squared_delta(factor: float) -> OutputError:
     """D = factor·(A − Y), then through φ' (or softmax's Jacobian: D = A·(D − Σ_k D_k A_k))."""
 
     def delta(
-        act: InPlace, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+        act: InPlace,
+        Z: FloatArray,
+        A: FloatArray,
+        Y: FloatArray,
+        T: FloatArray,
+        D: FloatArray,
+        one: FloatArray,
     ) -> None:
         np.subtract(A, Y, out=D)
         if factor != 1.0:
@@ -138,20 +157,32 @@ def _squared_delta(factor: float) -> OutputError:
             D -= (D * A).sum(axis=1, keepdims=True)
             D *= A
         else:
-            act.times_phi_prime(Z, A, T, D)
+            act.times_phi_prime(Z, A, T, D, one)
 
     return delta
 
 
 def _sigmoid_bce_delta(
-    act: InPlace, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+    act: InPlace,
+    Z: FloatArray,
+    A: FloatArray,
+    Y: FloatArray,
+    T: FloatArray,
+    D: FloatArray,
+    one: FloatArray,
 ) -> None:
     """D = A − Y."""
     np.subtract(A, Y, out=D)
 
 
 def _softmax_ce_delta(
-    act: InPlace, Z: FloatArray, A: FloatArray, Y: FloatArray, T: FloatArray, D: FloatArray
+    act: InPlace,
+    Z: FloatArray,
+    A: FloatArray,
+    Y: FloatArray,
+    T: FloatArray,
+    D: FloatArray,
+    one: FloatArray,
 ) -> None:
     """D = A·Σ_k Y_k − Y."""
     np.multiply(A, Y.sum(axis=1, keepdims=True), out=D)
@@ -181,6 +212,7 @@ class Workspace:
         self.T = _buffers(batch, sizes, self.dtype)  # φ'(Z[l])
         self.Y = np.empty((batch, sizes[-1]), dtype=self.dtype)
         self.ones = np.ones(batch, dtype=self.dtype)  # Σ_n as a product: ∂C/∂b = 1ᵀ Δ
+        self._one = np.ones((), dtype=self.dtype)  # 1 as an operand (see _sigmoid)
         self.dW = [np.empty((sizes[l], sizes[l - 1]), self.dtype) for l in range(1, len(sizes))]
         # Σ_n Δ[l] of every layer in one buffer, so that one sum checks them all; it is
         # ∂C/∂b itself unless bias is off (then ∂C/∂b stays zeros).
@@ -292,6 +324,7 @@ class Workspace:
         checked instead, so NumPy warns of neither."""
         m = X.shape[0]
         A, Z, D, T, (ones,) = self._rows(m)
+        one = self._one
         W, b, dW, S = params.W, params.b, self.dW, self._S
         L, use_bias, phi, times_phi_prime = (
             self.arch.L,
@@ -309,12 +342,12 @@ class Workspace:
             matmul(A[l - 1], W[l - 1].T, out=Z[l])  # z = W a + b
             if use_bias:
                 Z[l] += b[l - 1]
-            phi[l - 1](Z[l], A[l])
+            phi[l - 1](Z[l], A[l], one)
         total = 0.0
         if cost:  # the cost C, which a training step does not need
             total = float(losses(self.arch.loss, Z[L], A[L], Y).sum())
             total = total / m if self._mean else total
-        self._output_error(self._out, Z[L], A[L], Y, T[L], D[L])  # BP1
+        self._output_error(self._out, Z[L], A[L], Y, T[L], D[L], one)  # BP1
         if self._mean:
             scale /= m  # the 1/N of the mean
         if scale != 1.0:
@@ -322,12 +355,12 @@ class Workspace:
         for l in range(L, 0, -1):
             if l > 1:
                 matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
-                times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1])
+                times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1], one)
             dot(D[l].T, A[l - 1], out=dW[l - 1])  # BP4, as weight_gradient
             dot(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
-        check = float(self._sums.sum())
+        check = np.add.reduce(self._sums)
         for l in self._unbounded:
-            check += float(A[l].sum())
+            check += np.add.reduce(A[l], axis=None)
         self._finite = math.isfinite(check)
         return total
 
