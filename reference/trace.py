@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reference.activations import activation, phi_prime
 from reference.contract import Architecture, Parameters
@@ -174,6 +174,30 @@ def _hidden_errors(
     return lines
 
 
+def _each_weight(
+    arch: Architecture,
+    limit: int,
+    weight: Callable[[int, int, int], str],
+    bias: Callable[[int, int], str | None],
+) -> list[str]:
+    """One line per weight W[l][j][i] and bias b[l][j], layer L first, wide layers elided."""
+    lines = []
+    for l in range(arch.L, 0, -1):
+        for j in shown(arch.sizes[l], limit):
+            if j is None:
+                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
+                continue
+            for i in shown(arch.sizes[l - 1], limit):
+                if i is None:
+                    lines.append(f"  … ({arch.sizes[l - 1] - limit} more weights into node {j}) …")
+                else:
+                    lines.append(weight(l, j, i))
+            b = bias(l, j)
+            if b is not None:
+                lines.append(b)
+    return lines
+
+
 def _norm(M: list[list[float]]) -> float:
     return math.sqrt(math.fsum(v * v for row in M for v in row))
 
@@ -227,20 +251,16 @@ def sections(
     z0, a0 = feed_forward(arch, params, X[0])
     d0 = backward_pass(arch, params, z0, a0, Y[0])
     mazur = tuple(arch.sizes) == (2, 2, 2)
-    for l in range(L, 0, -1):
-        for j in shown(arch.sizes[l], limit):
-            if j is None:
-                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
-                continue
-            for i in shown(arch.sizes[l - 1], limit):
-                if i is None:
-                    lines.append(f"  … ({arch.sizes[l - 1] - limit} more weights into node {j}) …")
-                    continue
-                how = f"{fac(d0[l][j])}·{fac(a0[l - 1][i])} = " if N == 1 else ""
-                name = f"  (∂E/∂{MAZUR_NAMES[l, j, i]})" if mazur else ""
-                lines.append(f"  ∂C/∂W[{l}][{j}][{i}] = {how}{num(grads.W[l - 1][j][i])}{name}")
-            if arch.bias != "off":
-                lines.append(f"  ∂C/∂b[{l}][{j}] = {num(grads.b[l - 1][j])}")
+
+    def gradient(l: int, j: int, i: int) -> str:
+        how = f"{fac(d0[l][j])}·{fac(a0[l - 1][i])} = " if N == 1 else ""
+        name = f"  (∂E/∂{MAZUR_NAMES[l, j, i]})" if mazur else ""
+        return f"  ∂C/∂W[{l}][{j}][{i}] = {how}{num(grads.W[l - 1][j][i])}{name}"
+
+    def bias_gradient(l: int, j: int) -> str | None:
+        return f"  ∂C/∂b[{l}][{j}] = {num(grads.b[l - 1][j])}" if arch.bias != "off" else None
+
+    lines += _each_weight(arch, limit, gradient, bias_gradient)
     sizes = [_norm(grads.W[l - 1]) for l in range(1, L + 1)]
     lines.append("size of each layer's gradient (Frobenius norm ‖·‖):")
     for l in range(L, 0, -1):
@@ -255,23 +275,19 @@ def sections(
     new = apply_update(arch, params, grads, learning_rate)
     rule = {"on": "b ← b − η ∂C/∂b", "frozen": "biases frozen", "off": "no biases"}[arch.bias]
     lines = [f"update: W ← W − η ∂C/∂W; {rule}"]
-    for l in range(L, 0, -1):
-        for j in shown(arch.sizes[l], limit):
-            if j is None:
-                lines.append(f"  … ({arch.sizes[l] - limit} more nodes in layer {l}) …")
-                continue
-            for i in shown(arch.sizes[l - 1], limit):
-                if i is None:
-                    lines.append(f"  … ({arch.sizes[l - 1] - limit} more weights into node {j}) …")
-                    continue
-                w, gw, w_new = params.W[l - 1][j][i], grads.W[l - 1][j][i], new.W[l - 1][j][i]
-                name = f"  ({MAZUR_NAMES[l, j, i]})" if mazur else ""
-                lines.append(
-                    f"  W[{l}][{j}][{i}] = {num(w)} − {eta}·{fac(gw)} = {num(w_new)}{name}"
-                )
-            if arch.bias == "on":
-                v, gb, v_new = params.b[l - 1][j], grads.b[l - 1][j], new.b[l - 1][j]
-                lines.append(f"  b[{l}][{j}] = {num(v)} − {eta}·{fac(gb)} = {num(v_new)}")
+
+    def updated(l: int, j: int, i: int) -> str:
+        w, gw, w_new = params.W[l - 1][j][i], grads.W[l - 1][j][i], new.W[l - 1][j][i]
+        name = f"  ({MAZUR_NAMES[l, j, i]})" if mazur else ""
+        return f"  W[{l}][{j}][{i}] = {num(w)} − {eta}·{fac(gw)} = {num(w_new)}{name}"
+
+    def updated_bias(l: int, j: int) -> str | None:
+        if arch.bias != "on":
+            return None
+        v, gb, v_new = params.b[l - 1][j], grads.b[l - 1][j], new.b[l - 1][j]
+        return f"  b[{l}][{j}] = {num(v)} − {eta}·{fac(gb)} = {num(v_new)}"
+
+    lines += _each_weight(arch, limit, updated, updated_bias)
     out.append(Section("update", "", tuple(lines)))
     after = cost(arch, new, X, Y)
     change = f"{num(after - grads.cost)}"
