@@ -24,7 +24,8 @@ STAGES = {
 }
 
 # The symbols the traces use, spelled in ASCII (for a terminal that cannot print them)
-# and in LaTeX (inside an alltt block, where only \, { and } are special).
+# and in LaTeX (inside an alltt block, where only \, { and } are special, so that ^ and _
+# print as themselves, also between \( and \)).
 SYMBOLS = {
     "δ": ("delta", r"\(\delta\)"),
     "Δ": ("Delta", r"\(\Delta\)"),
@@ -39,9 +40,9 @@ SYMBOLS = {
     "←": ("<-", r"\(\leftarrow\)"),
     "…": ("...", r"\ldots{}"),
     "½": ("1/2", r"\(\frac12\)"),
-    "²": ("^2", r"\(^2\)"),
+    "²": ("^2", r"\textsuperscript{2}"),
     "‖": ("||", r"\(\|\)"),
-    "ᵀ": ("^T", r"\(^T\)"),
+    "ᵀ": ("^T", r"\textsuperscript{T}"),
 }
 
 
