@@ -78,11 +78,11 @@ def sections(
     out.append(Section("forward", "", tuple(lines)))
     act = arch.activations[-1]
     Delta = output_delta(act, arch.loss, Z[L], A[L], Ya)
-    lines = [f"output error (BP1): Δ[{L}] = ∂ℓ/∂Z[{L}], one row per sample"]
     slope = loss_entry(arch.loss).slope_text
-    if slope and act != "softmax":
+    chain = f" = ∂ℓ/∂A[{L}] * φ'(Z[{L}])" if slope and act != "softmax" else ""
+    lines = [f"output error (BP1): Δ[{L}] = ∂ℓ/∂Z[{L}]{chain}, one row per sample"]
+    if chain:
         G = (2.0 if arch.loss == "sum_of_squares" else 1.0) * (A[L] - Ya)
-        lines[0] += f" = ∂ℓ/∂A[{L}] * φ'(Z[{L}])"
         lines += _show(f"∂ℓ/∂A[{L}] = {slope.replace('a', 'A').replace('y', 'Y')}", G, limit)
         lines += _show(f"φ'(Z[{L}])", phi_prime(act, Z[L], A[L]), limit)
     lines += _show(f"Δ[{L}]", Delta, limit)
