@@ -236,7 +236,9 @@ EXERCISES = {
 
 
 def _flatten(value: Any, what: str) -> Vec:
-    """A student's answer as one list of floats, or a ContractError-free complaint."""
+    """A student's answer (lists, tuples or NumPy arrays of numbers) as one list of floats."""
+    if hasattr(value, "tolist"):  # a NumPy array or scalar
+        value = value.tolist()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [float(value)]
     if isinstance(value, (list, tuple)):

@@ -88,6 +88,18 @@ def test_the_stubs_have_the_signatures_and_say_not_written_yet(
     assert f"{name} is not written yet (it raises NotImplementedError)" in out
 
 
+def test_numpy_answers_are_welcome(tmp_path: Path) -> None:
+    answer = tmp_path / "with_numpy.py"
+    answer.write_text(
+        "import numpy as np\n"
+        "def hidden_error(W_next, delta_next, z, a):\n"
+        "    a = np.array(a)\n"
+        "    return a * (1 - a) * (np.array(W_next).T @ np.array(delta_next))\n"
+    )
+    verdict = check_exercise("hidden_error", str(answer))
+    assert not verdict.failed and verdict.passed == 31
+
+
 def test_an_answer_of_the_wrong_shape_is_reported(tmp_path: Path) -> None:
     answer = tmp_path / "pair.py"
     answer.write_text("def backward(W, b, x, y):\n    return 0.5\n")
