@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -35,21 +34,51 @@ def test_sweep_writes_table_csv_and_plot(
         assert float(r["over_bound"]) == pytest.approx(
             float(r["vectorized_s"]) / float(r["bound_s"])
         )
-        assert 1 <= int(r["loop_samples"]) <= int(r["batch"])
     assert (tmp_path / "speedup.md").read_text(encoding="utf-8").count("\n| ") == 2 + 4
     assert (tmp_path / "speedup.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_loops_too_slow_for_the_budget_are_timed_on_fewer_samples() -> None:
+def _fake_clock(monkeypatch: pytest.MonkeyPatch, per_sample: float) -> list[int]:
+    """median_time runs the function once and reports ``per_sample`` seconds for each
+    sample of the step's batch (every way of stepping is timed on a fake clock)."""
+    sizes: list[int] = []
+
+    def fake(fn: object, budget: float) -> float:
+        fn()  # type: ignore[operator]
+        return per_sample * (sizes[-1] if sizes else 1)
+
+    monkeypatch.setattr(speedup, "median_time", fake)
+    return sizes
+
+
+def test_loops_too_slow_for_the_budget_are_timed_on_fewer_samples(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sizes = _fake_clock(monkeypatch, per_sample=0.002)
     calls: list[int] = []
 
     def step(X: list[int], Y: list[int]) -> None:
         calls.append(len(X))
-        time.sleep(0.002 * len(X))
+        sizes.append(len(X))
 
-    seconds, n = speedup._loop_time(step, list(range(50)), list(range(50)), budget=0.03)
-    assert n < 50 and max(calls) == n
-    assert seconds == pytest.approx(0.002 * 50, rel=0.5)  # scaled to the whole batch
+    seconds, n = speedup._loop_time(step, list(range(50)), list(range(50)), budget=0.033)
+    # one sample takes 0.002 s, so a third of the budget holds int(0.011 / 0.002) = 5 samples
+    assert n == 5 and calls == [1, 5]
+    assert seconds == pytest.approx(0.002 * 50)  # 5 samples' time scaled to the batch
+
+
+def test_the_sweep_records_how_many_samples_each_loop_was_timed_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_clock(monkeypatch, per_sample=1e-4)  # every step "takes" 0.1 ms
+    argv = ["speedup", "--networks", "2-2-2", "--batches", "1,3", "--budget", "0.00075"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    with (tmp_path / "speedup.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    # a third of the budget, 0.25 ms, holds int(0.00025 / 0.0001) = 2 samples: batch 1 is
+    # timed whole, batch 3 on 2 samples
+    assert [(r["batch"], r["loop_samples"]) for r in rows] == [("1", "1"), ("3", "2")]
 
 
 def test_sweep_refuses_an_unwritable_folder_before_timing(
