@@ -227,10 +227,13 @@ def sections(
     names = _names(arch)
     if names:
         out.append(Section("names", "Mazur's names for the 2-2-2 network:", tuple(names)))
+    first: tuple[list[list[float]], ...] | None = None  # sample 0's z, a and δ
     for n in range(min(N, max_samples)):
         x, y = X[n], Y[n]
         z, a = feed_forward(arch, params, x)
         d = backward_pass(arch, params, z, a, y)
+        if n == 0:
+            first = z, a, d
         title = f"sample {n}: x = {vector(x, limit)}, y = {vector(y, limit)}"
         out.append(Section("forward", title, tuple(_forward(arch, params, z, a, limit))))
         out.append(Section("loss", "", tuple(_loss(arch, z[L], a[L], y, limit))))
@@ -248,8 +251,10 @@ def sections(
         f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] (BP4),",
         f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)",
     ]
-    z0, a0 = feed_forward(arch, params, X[0])
-    d0 = backward_pass(arch, params, z0, a0, Y[0])
+    if first is None:  # no sample printed: sample 0's values are still needed below
+        z, a = feed_forward(arch, params, X[0])
+        first = z, a, backward_pass(arch, params, z, a, Y[0])
+    _, a0, d0 = first
     mazur = tuple(arch.sizes) == (2, 2, 2)
 
     def gradient(l: int, j: int, i: int) -> str:
