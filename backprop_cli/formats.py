@@ -58,16 +58,11 @@ def _latex_line(s: str) -> str:
 
 def _stages(steps: Sequence[Sequence[Section]]) -> list[tuple[int, str, list[Section]]]:
     """(step, key, sections) in order of first appearance, a key's sections gathered."""
-    out: list[tuple[int, str, list[Section]]] = []
+    groups: dict[tuple[int, str], list[Section]] = {}
     for t, sections in enumerate(steps):
         for s in sections:
-            if out and out[-1][:2] == (t, s.key):
-                out[-1][2].append(s)
-            elif any(o[:2] == (t, s.key) for o in out):
-                next(o for o in out if o[:2] == (t, s.key))[2].append(s)
-            else:
-                out.append((t, s.key, [s]))
-    return out
+            groups.setdefault((t, s.key), []).append(s)
+    return [(t, key, found) for (t, key), found in groups.items()]
 
 
 def _heading(steps: int, t: int) -> str:
