@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from backprop_cli.options import positive, whole, writable_file
+from backprop_cli.options import positive, whole
+from backprop_cli.paths import writable_file
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
 from backprop_cli.progress import Progress
 from backprop_data.mnist import CONFIGS, MIRROR, download, ensure, load_mnist, one_hot

@@ -10,11 +10,11 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, NoReturn
 
-from backprop_cli import weights_json
+from backprop_cli import plot, progress, weights_json
 from backprop_cli.formats import FORMATS, ascii, render
+from backprop_cli.paths import writable_file
 from backprop_cli.picture import elements, step_svg
 from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
 from reference.contract import (
@@ -195,8 +195,6 @@ def draw_picture(args: argparse.Namespace, ex: Example) -> None:
     n = ex.batch_size or len(ex.X)
     pic = elements(ex.arch, ex.params, ex.X[:n], ex.Y[:n], ex.learning_rate)
     if target.suffix.lower() == ".png":
-        from backprop_cli import plot  # imports this module: so here, and only for a PNG
-
         plot.require_matplotlib("--picture PATH.png")
         plot.step_png(target, pic)
     else:
@@ -283,36 +281,6 @@ def check_memory(arch: Architecture, samples: int, option: str = "--sizes") -> N
         )
 
 
-def writable_file(option: str, path: str, suffixes: tuple[str, ...]) -> Path:
-    """A path to write: a known suffix, in a folder that exists and is writable, not a folder."""
-    target = Path(path)
-    if target.suffix.lower() not in suffixes:
-        raise ContractError(
-            f"{option}: expected a file name ending in {' or '.join(suffixes)}; got {path!r}"
-        )
-    folder = target.parent
-    if not folder.is_dir():
-        raise ContractError(f"{option}: the folder {str(folder)!r} of {path!r} does not exist")
-    if target.is_dir():
-        raise ContractError(f"{option}: {path!r} is a folder; expected a file name")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise ContractError(f"{option}: {path!r} cannot be written (permission denied)")
-    return target
-
-
-def writable_folder(option: str, path: str) -> Path:
-    """A folder to write into: it exists and is writable, or it can be created."""
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise ContractError(f"{option}: {path!r} is a file; expected a folder")
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK):
-        raise ContractError(f"{option}: {path!r} cannot be written (permission denied)")
-    return folder
-
-
 def report_every(steps: int) -> int:
     """Print the cost about ten times in a run."""
     return max(1, steps // 10)
@@ -391,6 +359,7 @@ class _Plain:
 
 def _run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
+        progress.settings(os.environ)  # a bad BACKPROP_PROGRESS is refused before any work
         return main(args)
     except (ContractError, DivergenceError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

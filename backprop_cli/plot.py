@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from backprop_cli.options import writable_file
+from backprop_cli.paths import writable_file
 from backprop_cli.picture import RADIUS, Picture
 from reference.contract import ContractError
 

@@ -22,7 +22,7 @@ from backprop_cli.baselines import fast_step, floor_step
 from backprop_cli.numpy_bound import BoundStep
 from backprop_cli.performance import seconds
 from backprop_cli.plot import _pyplot
-from backprop_cli.progress import Progress
+from backprop_cli.progress import OFF, Progress
 from backprop_data.examples import random_data
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
@@ -171,7 +171,7 @@ def sweep(
 ) -> list[Point]:
     """Every network at every batch size."""
     grid = [(sizes, n) for sizes in networks for n in batches]
-    bar = Progress(len(grid), "speedup", after=0.0 if progress else float("inf"))
+    bar = Progress(len(grid), "speedup", after=0.0, given=None if progress else OFF)
     points = []
     for k, (sizes, n) in enumerate(grid, start=1):
         points.append(measure(sizes, n, budget))

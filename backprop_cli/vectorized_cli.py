@@ -22,9 +22,8 @@ from backprop_cli.options import (
     resolve,
     traced_steps,
     whole,
-    writable_file,
-    writable_folder,
 )
+from backprop_cli.paths import writable_file, writable_folder
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves, require_matplotlib
 from reference.contract import ContractError
 from reference.trace import sections as node_sections

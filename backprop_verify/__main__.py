@@ -1,9 +1,10 @@
-"""``python -m backprop_verify check MODULE``."""
+"""``python -m backprop_verify``: only the entry point; the command line itself lives with
+the other commands in backprop_cli.verify_cli."""
 
 import sys
 
 try:
-    from backprop_verify.check import main
+    from backprop_cli.verify_cli import main
 except ImportError as exc:  # pragma: no cover - only without the check extra
     sys.exit(f'error: the checker needs {exc.name}: pip install -e ".[check]"')
 

@@ -1,17 +1,15 @@
-"""``python -m backprop_verify check MODULE``: every property that applies to a module,
-inside what it declares, with a verdict, the shrunk counterexample and a diagnosis."""
+"""The checking engine: every property that applies to a module, inside what it declares,
+with a verdict, the shrunk counterexample and a diagnosis (its command line is
+``backprop_cli.verify_cli``)."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -22,10 +20,7 @@ from backprop_verify import properties
 from backprop_verify.adapters import Implementation, load
 from backprop_verify.comparison import Disagreement
 from backprop_verify.diagnosis import diagnose, slope_verdict, wrong_node
-from backprop_verify.exercises import EXERCISES, check_exercise
-from backprop_verify.exercises import report as exercise_report
 from backprop_verify.strategies import Case
-from reference.contract import ContractError
 
 # Properties whose failure is explained by the gradient suspects, and by the cost check.
 GRADIENT_PROPERTIES = (
@@ -153,12 +148,27 @@ class Report:
         """No failure, and at least one check applied."""
         return self.applicable > 0 and all(o.verdict != "FAIL" for o in self.outcomes)
 
+    def as_dict(self) -> dict[str, Any]:
+        """Every field, with ``passed`` and ``applicable``: the report as ``--json`` prints it."""
+        return {**asdict(self), "passed": self.passed, "applicable": self.applicable}
 
-def check(spec: str, examples: int = 50, seed: int = 0) -> Report:
-    """Check the module named by ``spec`` (``package.module[:float32]``)."""
+
+def check(
+    spec: str,
+    examples: int = 50,
+    seed: int = 0,
+    on_property: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Check the module named by ``spec`` (``package.module[:float32]``);
+    ``on_property(done, total)`` follows the properties as they are judged."""
     impl = load(spec)
     start = time.perf_counter()
-    outcomes = [run_property(prop, impl, examples, seed) for prop in properties.table()]
+    table = properties.table()
+    outcomes = []
+    for prop in table:
+        outcomes.append(run_property(prop, impl, examples, seed))
+        if on_property is not None:
+            on_property(len(outcomes), len(table))
     return Report(spec, impl.dtype, impl.caps.describe(), outcomes, time.perf_counter() - start)
 
 
@@ -206,87 +216,3 @@ def format_report(report: Report) -> str:
             f"{report.seconds:.1f} s)"
         )
     return "\n".join(lines)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message}\n")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0; got {text!r}")
-    return value
-
-
-def _exercise(args: argparse.Namespace) -> int:
-    try:
-        verdict = check_exercise(args.name, args.file, args.seed, args.networks)
-    except ContractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(exercise_report(verdict, args.networks))
-    return 1 if verdict.failed else 0
-
-
-def main(argv: list[str]) -> int:
-    """``check MODULE[:float32] [--examples N] [--seed S] [--json]``: exit 0 pass, 1 fail."""
-    p = _Parser(
-        prog="python -m backprop_verify", description="Check a backprop against the oracle."
-    )
-    sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check", help="run the properties against a module")
-    c.add_argument("module", help="package.module, a path to a .py file, optionally :float32")
-    c.add_argument(
-        "--examples", type=_positive, default=50, help="examples per property, >= 1 (default 50)"
-    )
-    c.add_argument(
-        "--seed", type=_seed, default=0, help="seed >= 0 of the generated cases (default 0)"
-    )
-    c.add_argument("--json", action="store_true", help="print the report as JSON")
-    e = sub.add_parser(
-        "exercise", help="check one function you wrote (see exercises/) against the oracle"
-    )
-    e.add_argument("name", choices=EXERCISES, help="the exercise")
-    e.add_argument("file", help="your .py file (or package.module) defining the function")
-    e.add_argument(
-        "--seed", type=_seed, default=0, help="seed >= 0 of the random networks (default 0)"
-    )
-    e.add_argument(
-        "--networks", type=_positive, default=30, help="random networks after Mazur's (30)"
-    )
-    args = p.parse_args(argv)
-    if args.command == "exercise":
-        return _exercise(args)
-    try:
-        report = check(args.module, args.examples, args.seed)
-    except ContractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    if args.json:
-        print(
-            json.dumps(
-                {**asdict(report), "passed": report.passed, "applicable": report.applicable},
-                indent=2,
-            )
-        )
-    else:
-        print(format_report(report))
-    return 0 if report.passed else 1

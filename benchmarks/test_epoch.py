@@ -5,8 +5,6 @@ epoch's floor (the same matrix products alone)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -23,6 +21,7 @@ from backprop_data.mnist import CONFIGS, load_mnist, one_hot
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import Config, floor
+from benchmarks.load import busy_numpy
 from vectorized.arrays import FloatArray, Parameters
 from vectorized.threads import blas_limited, blas_threads
 from vectorized.training import epoch_orders, run_epoch
@@ -156,17 +155,6 @@ def test_epoch_floor(benchmark: Any, dtype: str) -> None:
     benchmark.pedantic(epoch, rounds=3, iterations=1)
 
 
-# Another process doing NumPy work: one core busy with matrix products, for as long as the
-# benchmark needs it (it is killed as soon as the timing is done).
-BUSY = """
-import time, numpy as np
-a = np.random.default_rng(0).random((600, 600))
-end = time.monotonic() + {seconds}
-while time.monotonic() < end:
-    a @ a
-"""
-
-
 def _epoch_seconds(
     cfg: Any, threads: int, X: FloatArray, Y: FloatArray, order: np.ndarray
 ) -> float:
@@ -189,16 +177,10 @@ def test_epoch_beside_a_busy_numpy_process(benchmark: Any) -> None:
     chosen = blas_threads(cfg.arch, cfg.batch_size)
     every = os.cpu_count() or 1
     quiet = {t: min(_epoch_seconds(cfg, t, X, Y, order) for _ in range(2)) for t in (chosen, every)}
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    busy = subprocess.Popen([sys.executable, "-c", BUSY.format(seconds=300)], env=env)
-    try:
-        time.sleep(1.0)  # let it start multiplying
+    with busy_numpy(1):
         beside = {
             t: min(_epoch_seconds(cfg, t, X, Y, order) for _ in range(2)) for t in (chosen, every)
         }
-    finally:
-        busy.kill()
-        busy.wait()
     benchmark.extra_info.update(
         paired=f"softmax MNIST epoch beside a busy NumPy process / alone ({chosen} BLAS thread)",
         ratio=beside[chosen] / quiet[chosen],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 
 import pytest
@@ -50,6 +51,24 @@ def implementations(config: pytest.Config) -> list[Implementation]:
         return [*BUILT_IN, *(load(spec) for spec in config.getoption("--impl"))]
     except ContractError as exc:
         raise pytest.UsageError(f"--impl: {exc}") from None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``stderr`` every test that reads what a command wrote to stderr, so that
+    tests/test_progress.py can run them all with progress shown from the first unit of work
+    (and beside busy processes) and prove that none depends on the machine being quiet."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is not None and _reads_stderr(function):
+            item.add_marker(pytest.mark.stderr)
+
+
+def _reads_stderr(function: object) -> bool:
+    try:
+        source = inspect.getsource(function)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+    return ".err" in source or "stderr" in source
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

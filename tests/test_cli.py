@@ -16,6 +16,7 @@ from backprop_cli import matrix_trace
 from backprop_cli.reference_cli import main as reference_main
 from backprop_cli.vectorized_cli import main as vectorized_main
 from tests.mnist_data import real_mnist_dir
+from tests.streams import one_line
 
 MAINS = {"reference": reference_main, "vectorized": vectorized_main}
 
@@ -76,7 +77,7 @@ def test_plot_without_matplotlib_says_which_extra(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     assert vectorized_main(["train", "xor", "--steps", "3", "--plot", str(tmp_path / "x.png")]) == 2
     assert (
-        capsys.readouterr().err.strip()
+        one_line(capsys.readouterr().err).strip()
         == "error: --plot needs matplotlib, the 'plot' extra: pip install -e \".[plot]\""
     )
     assert not (tmp_path / "x.png").exists()
@@ -247,7 +248,7 @@ def test_bad_input_is_one_line_and_status_2(
     side: str, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, err = _status_and_error(MAINS[side], argv, capsys)
-    assert status == 2 and err.startswith(message) and err.count("\n") == 1, err
+    assert status == 2 and one_line(err).startswith(message), err
 
 
 @pytest.mark.parametrize(("argv", "message"), VECTORIZED, ids=[" ".join(a) for a, _ in VECTORIZED])
@@ -261,7 +262,7 @@ def test_bad_vectorized_options_are_refused_before_work(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BACKPROP_MNIST_DIR", str(tmp_path / "nothing-here"))
     status, err = _status_and_error(vectorized_main, argv, capsys)
-    assert status == 2 and err.startswith(message) and err.count("\n") == 1, err
+    assert status == 2 and one_line(err).startswith(message), err
     assert list(tmp_path.iterdir()) == []  # nothing written, nothing downloaded
 
 
@@ -272,7 +273,7 @@ def test_a_diverging_run_stops_with_one_line(capsys: pytest.CaptureFixture[str])
         )
         out = capsys.readouterr()
         assert status == 2 and "cost nan" not in out.out
-        assert out.err.startswith("error: training diverged at step ") and out.err.count("\n") == 1
+        assert one_line(out.err).startswith("error: training diverged at step ")
         assert "lower the learning rate (η = 1e+200)" in out.err
 
 
@@ -285,7 +286,7 @@ def test_ctrl_c_is_one_line_and_status_130(
     monkeypatch.setattr("backprop_cli.vectorized_cli.train", interrupted)
     assert vectorized_main(["train", "xor"]) == 130
     err = capsys.readouterr().err
-    assert err.startswith("interrupted") and err.count("\n") == 1
+    assert one_line(err).startswith("interrupted")
 
 
 @pytest.mark.parametrize("package", ["reference", "vectorized"])
@@ -317,7 +318,7 @@ def test_no_traceback_from_the_real_command(package: str) -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert one_line(done.stderr) and "Traceback" not in done.stderr
 
 
 def test_the_matrix_trace_check_sees_nan(
@@ -385,8 +386,7 @@ def test_a_diverging_mnist_run_exits_non_zero_and_saves_nothing(
     argv += ["--data", str(real_mnist_dir())]
     assert vectorized_main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith(
+    assert one_line(err).startswith(
         "error: training diverged in epoch 1: the cost over the training set rose"
     )
-    assert err.count("\n") == 1
     assert not saved.exists()

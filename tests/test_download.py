@@ -17,6 +17,7 @@ from backprop_cli.vectorized_cli import main
 from backprop_data.idx import IdxError
 from backprop_data.mnist import ENV, FILES, download, ensure, load_mnist, missing
 from tests.mnist_data import fake_mnist, real_mnist_dir
+from tests.streams import one_line
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -108,11 +109,8 @@ def test_download_command_reports_errors_in_one_line(
     url, _ = server
     assert main(["download", "--data", str(tmp_path), "--mirror", url]) == 2
     err = capsys.readouterr().err
-    assert (
-        err.startswith("error: ")
-        and "train-images-idx3-ubyte.gz: download failed" in err
-        and err.count("\n") == 1
-    )
+    line = one_line(err)
+    assert line.startswith("error: ") and "train-images-idx3-ubyte.gz: download failed" in line
 
 
 def _fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_verify.check import main
+from backprop_cli.verify_cli import main
 from backprop_verify.diagnosis import SIGN, TRANSPOSE
 from backprop_verify.exercises import (
     NO_PRIME_L,
@@ -19,6 +19,7 @@ from backprop_verify.exercises import (
     NO_PRIME_l,
     check_exercise,
 )
+from tests.streams import error_lines, one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = ROOT / "tests" / "exercises"
@@ -139,7 +140,7 @@ def test_bad_input_is_one_line(
     else:
         assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith(message) and err.count("\n") == 1, err
+    assert one_line(err).startswith(message), err
 
 
 def test_the_command_runs_from_a_shell() -> None:
@@ -157,4 +158,4 @@ def test_the_command_runs_from_a_shell() -> None:
         check=False,
         cwd=ROOT,
     )
-    assert done.returncode == 1 and "BP2 is wrong" in done.stdout and done.stderr == ""
+    assert done.returncode == 1 and "BP2 is wrong" in done.stdout and error_lines(done.stderr) == []

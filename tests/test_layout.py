@@ -27,10 +27,11 @@ ALLOWED = {
         "backprop_verify",
     },
 }
-# ``python -m reference`` and ``python -m vectorized`` hand over to the command line.
+# ``python -m reference``, ``vectorized`` and ``backprop_verify`` hand over to the command line.
 ENTRY_POINTS = {
     "reference": "backprop_cli.reference_cli",
     "vectorized": "backprop_cli.vectorized_cli",
+    "backprop_verify": "backprop_cli.verify_cli",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from backprop_cli import speedup
 from backprop_cli.vectorized_cli import main
+from tests.streams import one_line
 
 
 def test_sweep_writes_table_csv_and_plot(
@@ -90,7 +91,10 @@ def test_sweep_refuses_an_unwritable_folder_before_timing(
         == 2
     )
     out = capsys.readouterr()
-    assert out.err == f"error: --out: {str(tmp_path / 'file')!r} is a file; expected a folder\n"
+    assert (
+        one_line(out.err)
+        == f"error: --out: {str(tmp_path / 'file')!r} is a file; expected a folder\n"
+    )
     assert out.out == ""
 
 

@@ -16,6 +16,7 @@ from backprop_data.examples import mazur
 from reference.network import cost
 from reference.training import train
 from reference.typeset import fac, num, shown
+from tests.streams import one_line
 
 MAINS = {"reference": reference_main, "vectorized": vectorized_main}
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,7 +138,8 @@ def test_weights_from_json_trace_as_the_example(
     assert reference_main(["trace", "--weights", str(bad)]) == 2
     err = capsys.readouterr().err
     assert (
-        err == f"error: --weights {bad}: W[2] row 0 (shape (2, 2)): expected numbers; got '0.45'\n"
+        one_line(err)
+        == f"error: --weights {bad}: W[2] row 0 (shape (2, 2)): expected numbers; got '0.45'\n"
     )
     bad.write_text('{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "eta": 1}')
     assert reference_main(["trace", "--weights", str(bad)]) == 2
@@ -234,7 +236,7 @@ def test_a_bad_weights_file_is_one_line_naming_what_is_wrong(
     path.write_text(content)
     assert reference_main(["trace", "--weights", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: --weights") and message in err and err.count("\n") == 1, err
+    assert one_line(err).startswith("error: --weights") and message in err, err
 
 
 def test_a_weights_folder_or_unreadable_file_is_refused(

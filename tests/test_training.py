@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 
 import reference
 import vectorized
-from backprop_cli.progress import Progress
 from backprop_cli.vectorized_cli import main
 from backprop_data.mnist import CONFIGS, load_mnist, one_hot
 from backprop_data.persist import load
@@ -175,31 +173,6 @@ def test_fit_refuses_bad_settings(tmp_path: Path) -> None:
         fit(arch, p, m.train_images, Y, 1.0, 1, 20, 0, orders=[np.array([0, 1, 2, 3, 4, 9])])
     with pytest.raises(ContractError, match=r"learning_rate"):
         fit(arch, p, m.train_images, Y, -1.0, 1, 20, 0)
-
-
-def test_progress_bar_draws_and_clears() -> None:
-    stream = io.StringIO()
-    bar = Progress(10, "training", stream, after=0.0, width=10)
-    bar.update(5, "epoch 1/2")
-    bar.clear()
-    bar.update(10)
-    bar.close()
-    text = stream.getvalue()
-    assert (
-        "training [#####-----] 5/10" in text
-        and "[##########] 10/10" in text
-        and text.endswith("\n")
-    )
-    quiet = io.StringIO()
-    late = Progress(10, "x", quiet, after=60.0)
-    late.update(5)
-    late.close()
-    assert quiet.getvalue() == ""  # short runs show no bar
-    failed = io.StringIO()
-    with pytest.raises(RuntimeError), Progress(10, "x", failed, after=0.0, width=4) as bar:
-        bar.update(3)
-        raise RuntimeError
-    assert failed.getvalue().endswith("\r")  # erased, so that an error line stands alone
 
 
 def test_train_mnist_command_on_small_files(
