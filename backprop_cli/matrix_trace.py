@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 import reference
-from reference.losses import loss_entry
+from reference.losses import loss_entry as node_loss_entry
 from reference.network import backward_pass
 from reference.network import feed_forward as forward_sample
 from reference.typeset import WIDTH, Section, num, shown, text
-from vectorized.activations import phi_prime
+from vectorized.activations import activation, phi_prime
 from vectorized.arrays import FloatArray, to_arrays, to_lists
-from vectorized.losses import output_delta
+from vectorized.losses import loss_entry, output_delta
 from vectorized.network import apply_update, backward_arrays, cost, feed_forward
 
 
@@ -38,6 +38,11 @@ def _grid(M: FloatArray, limit: int) -> list[str]:
         cut = rows.index(None)
         lines.insert(cut, f"… ({M2.shape[0] - len(rows) + 1} more rows) …")
     return ["    " + line for line in lines]
+
+
+def _capitals(text: str) -> str:
+    """A node-by-node form (a, y) for the whole batch (A, Y)."""
+    return text.replace("a", "A").replace("y", "Y")
 
 
 def _show(name: str, M: FloatArray, limit: int) -> list[str]:
@@ -78,13 +83,19 @@ def sections(
     out.append(Section("forward", "", tuple(lines)))
     act = arch.activations[-1]
     Delta = output_delta(act, arch.loss, Z[L], A[L], Ya)
-    slope = loss_entry(arch.loss).slope_text
-    chain = f" = ∂ℓ/∂A[{L}] * φ'(Z[{L}])" if slope and act != "softmax" else ""
-    lines = [f"output error (BP1): Δ[{L}] = ∂ℓ/∂Z[{L}]{chain}, one row per sample"]
-    if chain:
-        G = (2.0 if arch.loss == "sum_of_squares" else 1.0) * (A[L] - Ya)
-        lines += _show(f"∂ℓ/∂A[{L}] = {slope.replace('a', 'A').replace('y', 'Y')}", G, limit)
-        lines += _show(f"φ'(Z[{L}])", phi_prime(act, Z[L], A[L]), limit)
+    entry, text_of = loss_entry(arch.loss), node_loss_entry(arch.loss)
+    if entry.shortcut is not None:
+        how = f" = {text_of.shortcut_text.replace('a', 'A').replace('y', 'Y')}"
+    elif activation(act).phi_prime is not None:
+        how = f" = ∂ℓ/∂A[{L}] * φ'(Z[{L}])"
+    else:
+        how = f" = A * (G − (G * A).sum(axis=1)), G = ∂ℓ/∂A[{L}]"
+    lines = [f"output error (BP1): Δ[{L}] = ∂ℓ/∂Z[{L}]{how}, one row per sample"]
+    if entry.shortcut is None:
+        G = entry.slope(A[L], Ya)
+        lines += _show(f"∂ℓ/∂A[{L}] = {_capitals(text_of.slope_text)}", G, limit)
+        if activation(act).phi_prime is not None:
+            lines += _show(f"φ'(Z[{L}])", phi_prime(act, Z[L], A[L]), limit)
     lines += _show(f"Δ[{L}]", Delta, limit)
     out.append(Section("bp1", "", tuple(lines)))
     deltas = {L: Delta}

@@ -14,7 +14,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,7 +24,7 @@ import numpy as np
 import reference
 import vectorized
 from backprop_verify import workspace_impl
-from backprop_verify.capabilities import FULL, Capabilities
+from backprop_verify.capabilities import Capabilities
 from reference.contract import ContractError
 
 REQUIRED = ("forward", "cost", "backward")
@@ -39,7 +39,7 @@ class Implementation:
     module: ModuleType
     dtype: str  # "float64" or "float32": which rounding analysis applies
     on_lists: bool = False  # the reference's signatures (nested lists)
-    caps: Capabilities = FULL
+    caps: Capabilities = field(default_factory=Capabilities)
 
     @property
     def has_step(self) -> bool:
@@ -190,7 +190,7 @@ def load(spec: str) -> Implementation:
             f"{name}: expected the functions {', '.join(REQUIRED)} (and optionally "
             f"{', '.join(OPTIONAL)}); missing {', '.join(missing)}"
         )
-    caps = getattr(module, "CAPABILITIES", FULL)
+    caps = module.CAPABILITIES if hasattr(module, "CAPABILITIES") else Capabilities()
     if not isinstance(caps, Capabilities):
         raise ContractError(
             f"{name}.CAPABILITIES: expected backprop_verify.Capabilities(...); "

@@ -9,6 +9,7 @@ its reason, never passed.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import reference
@@ -19,7 +20,8 @@ from reference.contract import ContractError
 LAYOUTS = ("out_in", "in_out")
 
 
-def _names(what: str, given: object, allowed: tuple[str, ...]) -> tuple[str, ...]:
+def _names(what: str, given: object, allowed: Iterable[str]) -> tuple[str, ...]:
+    allowed = tuple(allowed)
     if isinstance(given, str) or not isinstance(given, (tuple, list)):
         raise ContractError(
             f"{what}: expected a tuple of names from {', '.join(allowed)}; got {given!r}"
@@ -41,9 +43,9 @@ class Capabilities:
     ``weights`` its layout of W (see LAYOUTS).
     """
 
-    hidden: tuple[str, ...] = ("identity", "sigmoid", "tanh", "relu")
-    output: tuple[str, ...] = reference.ACTIVATIONS
-    losses: tuple[str, ...] = reference.LOSSES
+    hidden: tuple[str, ...] = field(default_factory=lambda: hidden_activations())
+    output: tuple[str, ...] = field(default_factory=lambda: tuple(reference.ACTIVATIONS))
+    losses: tuple[str, ...] = field(default_factory=lambda: tuple(reference.LOSSES))
     reductions: tuple[str, ...] = reference.REDUCTIONS
     biases: tuple[str, ...] = reference.BIAS_MODES
     min_depth: int = 1
@@ -56,8 +58,7 @@ class Capabilities:
     pairs: tuple[tuple[str, str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        hidden_ok = tuple(a for a in reference.ACTIVATIONS if a != "softmax")
-        _names("hidden", self.hidden, hidden_ok)
+        _names("hidden", self.hidden, hidden_activations())
         _names("output", self.output, reference.ACTIVATIONS)
         _names("losses", self.losses, reference.LOSSES)
         _names("reductions", self.reductions, reference.REDUCTIONS)
@@ -127,12 +128,14 @@ class Capabilities:
         )
 
 
+def hidden_activations() -> tuple[str, ...]:
+    """Every activation the contract allows on a hidden layer (all but the output-only)."""
+    return tuple(name for name, d in reference.ACTIVATIONS.items() if not d.output_only)
+
+
 def _accepted(activation: str, loss: str) -> bool:
     try:
         reference.Architecture((1, 1), (activation,), loss)
     except ContractError:
         return False
     return True
-
-
-FULL = Capabilities()

@@ -22,17 +22,6 @@ from backprop_verify.comparison import Disagreement
 from backprop_verify.diagnosis import diagnose, slope_verdict, wrong_node
 from backprop_verify.strategies import Case
 
-# Properties whose failure is explained by the gradient suspects, and by the cost check.
-GRADIENT_PROPERTIES = (
-    "outputs, cost and gradients agree",
-    "saturated σ/tanh",
-    "ReLU exactly at 0",
-    "frozen and absent biases",
-    "permuting the batch changes nothing",
-    "sum = Σ per-sample gradients",
-    "mean = sum / N",
-)
-
 
 @contextmanager
 def quiet_numpy() -> Iterator[None]:
@@ -116,11 +105,11 @@ def _failure(
     out.counterexample = repr(case) + "".join(f"\n  {k}={v!r}" for k, v in extras.items())
     if not isinstance(exc, Disagreement):
         return out
-    if prop.name.startswith(("gradient = slope", "finite differences")):
+    if prop.explained == "slope":
         out.diagnosis = slope_verdict(impl, case)
-    elif prop.name == "SGD steps agree" or prop.name in GRADIENT_PROPERTIES:
+    elif prop.explained == "gradients":
         out.diagnosis = diagnose(impl, case, eta)
-    if prop.name != "inputs are not modified":
+    if prop.explained != "none":
         try:
             out.trace = wrong_node(impl, case)
         except Exception as err:  # the module fails on its own counterexample

@@ -20,7 +20,8 @@ from backprop_verify.suspects import stale_step, variant_gradients
 FIT = {"float64": 1e-7, "float32": 1e-3}
 VARIANTS = {
     "prime_of_a": "φ' evaluated at a = φ(z) instead of at z (σ'(a) where a(1 − a) was meant)",
-    "relu_prime_at_zero": "ReLU'(0) taken as 1 (the contract, and most libraries, use 0)",
+    "prime_at_kink": "φ' at a kink taken from above, ReLU'(0) taken as 1 (the contract, and "
+    "most libraries, take the slope below: 0)",
     "softmax_diagonal": "softmax differentiated as if element-wise, a(1 − a), instead of "
     "through its full Jacobian (with cross-entropy δ[L] is simply a − y)",
     "output_delta_hidden_z": "the output error δ[L] built with φ' of a hidden layer's z "
@@ -61,7 +62,7 @@ def _factor_suspects(arch: reference.Architecture, N: int) -> list[tuple[str, fl
         )
     elif N > 1:
         out.append(("a factor 1/N: the gradient averaged over the batch, the cost summed", 1.0 / N))
-    if arch.loss in ("half_squared_error", "sum_of_squares"):
+    if reference.LOSSES[arch.loss].halved:
         out += [(f"a factor 2: {HALF}", 2.0), (f"a factor 1/2: {HALF}", 0.5)]
     if n_out > 1:
         out.append(

@@ -10,8 +10,9 @@ e_g.  A gradient that belongs to the reported cost therefore satisfies
 
 (the factors 2 cover the O(h⁴) remainder and the bound of the evaluation at θ ± h).
 A gradient of some other cost (a factor N or n_L off, a sign, a missing term) misses by
-a relative O(1), far outside this.  ReLU kinks are avoided exactly: a coordinate is used
-only if no ReLU pre-activation of any sample changes sign between θ − h and θ + h.
+a relative O(1), far outside this.  Kinks are avoided exactly: a coordinate is used only
+if no pre-activation of any sample crosses a kink its activation declares (ReLU's 0), and
+no residual a − y crosses a kink its loss declares (Huber's ±1), between θ − h and θ + h.
 """
 
 from __future__ import annotations
@@ -27,16 +28,22 @@ from reference.network import feed_forward
 STEP = 1e-4  # h relative to max(1, |θ|): truncation ~h², rounding ~ε/h, both far below O(1)
 
 
-def _relu_pattern(
-    arch: reference.Architecture, p: reference.Parameters, X: list[list[float]]
+def _kink_sides(
+    arch: reference.Architecture,
+    p: reference.Parameters,
+    X: list[list[float]],
+    Y: list[list[float]],
 ) -> tuple[bool, ...]:
-    signs: list[bool] = []
-    for x in X:
-        z, _ = feed_forward(arch, p, x)
+    """On which side of each declared kink every z and every residual a − y lies."""
+    sides: list[bool] = []
+    loss_kinks = reference.LOSSES[arch.loss].kinks
+    for x, y in zip(X, Y, strict=True):
+        z, a = feed_forward(arch, p, x)
         for l, act in enumerate(arch.activations, start=1):
-            if act == "relu":
-                signs.extend(v > 0.0 for v in z[l])
-    return tuple(signs)
+            kinks = reference.ACTIVATIONS[act].kinks
+            sides.extend(v > k for v in z[l] for k in kinks)
+        sides.extend(a_j - y_j > k for a_j, y_j in zip(a[-1], y, strict=True) for k in loss_kinks)
+    return tuple(sides)
 
 
 def _shifted(
@@ -80,13 +87,13 @@ def gradient_violations(
         coords += [("b", l, j, 0) for l, b_l in enumerate(p.b) for j in range(len(b_l))]
     if len(coords) > max_coordinates:
         coords = random.Random(seed).sample(coords, max_coordinates)
-    base = _relu_pattern(arch, p, X)
+    base = _kink_sides(arch, p, X, Y)
     checked, bad = 0, []
     for where in coords:
         kind, l, j, i = where
         theta = p.W[l][j][i] if kind == "W" else p.b[l][j]
         h = STEP * max(1.0, abs(theta))
-        if any(_relu_pattern(arch, _shifted(p, where, s * h), X) != base for s in (-1, 1)):
+        if any(_kink_sides(arch, _shifted(p, where, s * h), X, Y) != base for s in (-1, 1)):
             continue
         cost = {s: impl.cost(arch, _shifted(p, where, s), X, Y) for s in (-h, h, -h / 2, h / 2)}
         d1 = (cost[h] - cost[-h]) / (2 * h)

@@ -20,6 +20,7 @@ from backprop_verify.comparison import Disagreement, assert_close, assert_within
 from backprop_verify.finite_differences import gradient_violations
 from backprop_verify.rounding import EPS, error_bound, gamma, step_bound
 from backprop_verify.strategies import Case, cases
+from reference.contract import DeclaredActivation
 
 # Several steps are compared only while the reference trajectory stays where float32 can
 # follow it: a diverging run (|θ| → ∞) says nothing about agreement.
@@ -205,6 +206,9 @@ class Property:
     check: Callable[..., None]
     draw: Callable[[Capabilities], st.SearchStrategy[dict[str, Any]]]
     applies: Callable[[Implementation], str | None]  # None, or why it does not apply
+    # What explains a failure: the gradient suspects and the node-by-node trace
+    # ("gradients"), the slope's verdict and the trace ("slope"), or nothing ("none").
+    explained: str = "gradients"
 
 
 def _cases(
@@ -240,10 +244,7 @@ def _needs(what: str, values: tuple[str, ...]) -> Callable[[Implementation], str
 
 def _needs_any(values: tuple[str, ...]) -> Callable[[Implementation], str | None]:
     def applies(impl: Implementation) -> str | None:
-        caps = impl.caps
-        hidden = caps.hidden if caps.depths[1] > 1 else ()
-        present = [v for v in values if v in hidden or v in caps.output]
-        if present:
+        if _present(impl.caps, values):
             return None
         return f"needs an activation among {', '.join(values)}; none declared"
 
@@ -267,13 +268,31 @@ def _both(*tests: Callable[[Implementation], str | None]) -> Callable[[Implement
     return applies
 
 
+def _declared(fact: Callable[[DeclaredActivation], object]) -> tuple[str, ...]:
+    """The activations whose declaration has ``fact``."""
+    return tuple(name for name, d in reference.ACTIVATIONS.items() if fact(d))
+
+
+def _present(caps: Capabilities, names: tuple[str, ...]) -> list[str]:
+    """Those of ``names`` a drawn network can hold inside ``caps``."""
+    hidden = caps.hidden if caps.depths[1] > 1 else ()
+    return [name for name in names if name in hidden or name in caps.output]
+
+
 def _saturating(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
-    need = next(a for a in ("sigmoid", "tanh") if a in caps.output or a in caps.hidden)
-    return st.fixed_dictionaries({"case": cases(caps=caps, need=need, scales=SATURATING_SCALES)})
+    names = _present(caps, _declared(lambda d: d.saturates))
+    return st.sampled_from(names).flatmap(
+        lambda need: st.fixed_dictionaries(
+            {"case": cases(caps=caps, need=need, scales=SATURATING_SCALES)}
+        )
+    )
 
 
-def _relu_zero(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
-    return st.fixed_dictionaries({"case": cases(caps=caps, need="relu", relu_at_zero=True)})
+def _kinked(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
+    names = _present(caps, _declared(lambda d: d.kinks))
+    return st.sampled_from(names).flatmap(
+        lambda need: st.fixed_dictionaries({"case": cases(caps=caps, need=need, at_kink=True)})
+    )
 
 
 def _fixed_biases(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
@@ -298,13 +317,19 @@ def _loss_slope(loss: str) -> Property:
         return st.fixed_dictionaries({"case": moderate(caps, (loss,))})
 
     return Property(
-        f"finite differences, {loss}", slope, draw, _both(_float64, _needs("losses", (loss,)))
+        f"finite differences, {loss}",
+        slope,
+        draw,
+        _both(_float64, _needs("losses", (loss,))),
+        "slope",
     )
 
 
 def table() -> list[Property]:
-    """Every property, the per-loss ones for each loss of the contract."""
+    """Every property, the per-loss ones for each loss of the contract, the saturated and
+    kinked ones for the activations declared to saturate or to have a kink."""
     perm = st.integers(0, 2**16)
+    saturating, kinked = _declared(lambda d: d.saturates), _declared(lambda d: d.kinks)
     return [
         Property("outputs, cost and gradients agree", agreement, _cases(), _always),
         Property("SGD steps agree", sgd_steps, _steps, _needs_step),
@@ -326,11 +351,14 @@ def table() -> list[Property]:
             slope,
             lambda caps: st.fixed_dictionaries({"case": moderate(caps)}),
             _float64,
+            "slope",
         ),
         *(_loss_slope(loss) for loss in reference.LOSSES),
-        Property("inputs are not modified", untouched, _with_eta, _always),
-        Property("saturated σ/tanh", agreement, _saturating, _needs_any(("sigmoid", "tanh"))),
-        Property("ReLU exactly at 0", agreement, _relu_zero, _needs_any(("relu",))),
+        Property("inputs are not modified", untouched, _with_eta, _always, "none"),
+        Property(
+            f"saturated {'/'.join(saturating)}", agreement, _saturating, _needs_any(saturating)
+        ),
+        Property(f"{'/'.join(kinked)} exactly at a kink", agreement, _kinked, _needs_any(kinked)),
         Property(
             "frozen and absent biases",
             biases_fixed,

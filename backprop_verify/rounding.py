@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import reference
 from reference.activations import sigmoid
+from reference.contract import ACTIVATIONS, LEAKY_SLOPE
 from reference.losses import loss as sample_loss
 from reference.network import backward_pass, feed_forward
 
@@ -79,40 +80,65 @@ def _bell(peak: Callable[[float], float]) -> Callable[[float, float], float]:
 @dataclass(frozen=True)
 class ActivationFacts:
     """What the error analysis needs of φ: max |φ'| over an interval (z, e), φ' as computed
-    from a with its error (a, e_a, ε), whether φ itself rounds (a few ulp) and the width of
-    its range. None for softmax, which is handled as a layer."""
+    from a with its error (a, e_a, ε), φ's own rounding in units of ε relative to |a| (0:
+    exact) and the width of its range. None for softmax, which is handled as a layer."""
 
     max_abs_dphi: Callable[[float, float], float] | None
     dphi_error: Callable[[float, float, float], tuple[float, float]] | None
-    rounds: bool
+    ulps: float
     cap: float
 
 
+def _softplus_dphi_error(a: float, ea: float, eps: float) -> tuple[float, float]:
+    """softplus' = 1 − e^{−a} = −expm1(−a), whose slope in a is e^{−a} ≤ 1."""
+    d = -math.expm1(-a)
+    return d, math.exp(-max(a - ea, 0.0)) * ea + (ELEMENTARY_ULPS + 1) * eps * d
+
+
+# One elementary function (exp or tanh) and three rounded operations.
+ONE_FUNCTION = ELEMENTARY_ULPS + 3
+
 ACTIVATION_FACTS = {
-    "identity": ActivationFacts(lambda z, e: 1.0, lambda a, ea, eps: (1.0, 0.0), False, math.inf),
+    "identity": ActivationFacts(lambda z, e: 1.0, lambda a, ea, eps: (1.0, 0.0), 0.0, math.inf),
     "sigmoid": ActivationFacts(
         _bell(_peak_sigmoid_prime),
         lambda a, ea, eps: (
             a * (1.0 - a),
             ea * (abs(1.0 - 2.0 * a) + ea) + 3 * eps * (abs(a) + abs(a * (1.0 - a))),
         ),
-        True,
+        ONE_FUNCTION,
         1.0,
     ),
     "tanh": ActivationFacts(
         _bell(_peak_tanh_prime),
         lambda a, ea, eps: (1.0 - a * a, ea * (2.0 * abs(a) + ea) + 3 * eps),
-        True,
+        ONE_FUNCTION,
         2.0,
     ),
-    # 0 on a ReLU that stays off over the whole interval; φ' is exact (0 or 1).
+    # 0 on a ReLU that stays off over the whole interval; φ' is exact (0 or 1), and the sign
+    # of a is that of z.
     "relu": ActivationFacts(
         lambda z, e: 0.0 if z + e <= 0.0 else 1.0,
         lambda a, ea, eps: (1.0 if a > 0.0 else 0.0, 0.0),
-        False,
+        0.0,
         math.inf,
     ),
-    "softmax": ActivationFacts(None, None, True, 1.0),
+    # As ReLU, with the slope below the kink; s·z is one rounded product.
+    "leaky_relu": ActivationFacts(
+        lambda z, e: LEAKY_SLOPE if z + e <= 0.0 else 1.0,
+        lambda a, ea, eps: (1.0 if a > 0.0 else LEAKY_SLOPE, 0.0),
+        1.0,
+        math.inf,
+    ),
+    # softplus' = σ rises with z; exp, then log1p (whose relative error log(1 + x) ≥ x/(1 + x)
+    # keeps below a's), and the sum.
+    "softplus": ActivationFacts(
+        lambda z, e: sigmoid(z + e),
+        _softplus_dphi_error,
+        2 * ELEMENTARY_ULPS + 3,
+        math.inf,
+    ),
+    "softmax": ActivationFacts(None, None, ONE_FUNCTION, 1.0),
 }
 
 
@@ -183,7 +209,8 @@ def _forward_bound(
                 prop += abs(W[j][i]) * ea_prev[i] + ew * abs(a_prev[i]) + ew * ea_prev[i]
             ez_l.append(gamma(n_prev + 1, eps) * mag + prop)
         name = arch.activations[l - 1]
-        if name == "softmax":
+        kinks = ACTIVATIONS[name].kinks
+        if ACTIVATIONS[name].output_only:
             m = max(z[l])
             spread = max(abs(z_k - m) for z_k in z[l])
             worst = max(ez_l)
@@ -205,10 +232,10 @@ def _forward_bound(
         else:
             ea_l = []
             for z_j, a_j, e in zip(z[l], a[l], ez_l, strict=True):
-                if name == "relu" and e > 0.0 and abs(z_j) <= 2.0 * e:
-                    ambiguous = True
+                if e > 0.0 and any(abs(z_j - k) <= 2.0 * e for k in kinks):
+                    ambiguous = True  # either side of a kink of φ' is within rounding
                 facts = ACTIVATION_FACTS[name]
-                rounding = (u_f + 3 * eps) * abs(a_j) + tiny if facts.rounds else 0.0
+                rounding = facts.ulps * eps * abs(a_j) + tiny if facts.ulps else 0.0
                 e_a = _max_abs_dphi(name, z_j, 2.0 * e) * e + rounding
                 # σ and tanh are bounded: no error can exceed the width of their range.
                 ea_l.append(min(e_a, facts.cap))
@@ -272,14 +299,40 @@ def _cce_delta_bound(act: str, z: Vec, a: Vec, y: Vec, ea: Vec, eps: float) -> V
     ]
 
 
-def _squares_delta_bound(k: float) -> Callable[[str, Vec, Vec, Vec, Vec, float], Vec]:
-    """δ through φ' or softmax's Jacobian from g = k·(a − y)."""
+SlopeError = Callable[[float, float, float, float], tuple[float, float]]
+
+
+def _residual_slope(k: float) -> SlopeError:
+    """g = k·(a − y) and its error from e_a and the subtraction's rounding."""
+    return lambda a, y, ea, eps: (k * (a - y), k * ea + 2 * eps * abs(k * (a - y)))
+
+
+def _clipped_slope(a: float, y: float, ea: float, eps: float) -> tuple[float, float]:
+    """g = a − y clipped to [−1, 1]: clipping is 1-Lipschitz, so g's error is at most that
+    of the rounded residual."""
+    r = a - y
+    return min(max(r, -1.0), 1.0), ea + 2 * eps * (abs(r) + ea)
+
+
+def _huber_bound(z: Vec, a: Vec, y: Vec, ez: Vec, ea: Vec, eps: float) -> float:
+    """Σ_j huber(a_j − y_j): slope at most min(|r| + e, 1) times e, and each term's few
+    roundings (the residual's propagates with a slope ≤ 1: below 2ε·ℓ_j) and the sum's."""
+    total, mag = 0.0, 0.0
+    for a_j, y_j, e in zip(a, y, ea, strict=True):
+        r = abs(a_j - y_j)
+        total += e * min(r + e, 1.0)
+        mag += 0.5 * r * r if r <= 1.0 else r - 0.5
+    return total + gamma(len(y) + 6, eps) * mag
+
+
+def _chain_delta_bound(slope: SlopeError) -> Callable[[str, Vec, Vec, Vec, Vec, float], Vec]:
+    """δ through φ' or softmax's Jacobian from g = ∂ℓ/∂a with the error ``slope`` gives."""
 
     def bound(act: str, z: Vec, a: Vec, y: Vec, ea: Vec, eps: float) -> Vec:
         n = len(y)
-        g = [k * (a_j - y_j) for a_j, y_j in zip(a, y, strict=True)]
-        eg = [k * e + 2 * eps * abs(g_j) for g_j, e in zip(g, ea, strict=True)]
-        if act == "softmax":
+        slopes = [slope(a_j, y_j, e, eps) for a_j, y_j, e in zip(a, y, ea, strict=True)]
+        g, eg = [v for v, _ in slopes], [e for _, e in slopes]
+        if ACTIVATIONS[act].output_only:
             s = sum(g_k * a_k for g_k, a_k in zip(g, a, strict=True))
             es = sum(
                 abs(g_k) * e_a + a_k * e_g + e_a * e_g
@@ -292,10 +345,8 @@ def _squares_delta_bound(k: float) -> Callable[[str, Vec, Vec, Vec, Vec, float],
                 for a_j, g_j, e_a, e_g in zip(a, g, ea, eg, strict=True)
             ]
         out = []
-        for a_j, g_j, e_a, e_g, z_j in zip(a, g, ea, eg, z, strict=True):
+        for a_j, g_j, e_a, e_g in zip(a, g, ea, eg, strict=True):
             d, ed = _dphi_error(act, a_j, e_a, eps)
-            if act == "relu":
-                d = 1.0 if z_j > 0.0 else 0.0
             out.append(abs(d) * e_g + abs(g_j) * ed + ed * e_g + eps * abs(d * g_j))
         return out
 
@@ -311,10 +362,11 @@ class LossFacts:
 
 
 LOSS_FACTS = {
-    "half_squared_error": LossFacts(_squares_bound(0.5), _squares_delta_bound(1.0)),
-    "sum_of_squares": LossFacts(_squares_bound(1.0), _squares_delta_bound(2.0)),
+    "half_squared_error": LossFacts(_squares_bound(0.5), _chain_delta_bound(_residual_slope(1))),
+    "sum_of_squares": LossFacts(_squares_bound(1.0), _chain_delta_bound(_residual_slope(2))),
     "binary_cross_entropy": LossFacts(_bce_bound, _bce_delta_bound),
     "categorical_cross_entropy": LossFacts(_cce_bound, _cce_delta_bound),
+    "huber": LossFacts(_huber_bound, _chain_delta_bound(_clipped_slope)),
 }
 
 
@@ -367,8 +419,6 @@ def error_bound(
                     prop += abs(w) * e_d + e_w * abs(d_j) + e_w * e_d
                 et = gamma(arch.sizes[l + 1], eps) * mag + prop
                 d, e_dphi = _dphi_error(name, a[l][i], ea[l][i], eps)
-                if name == "relu":
-                    d = 1.0 if z[l][i] > 0.0 else 0.0
                 ed_l.append(abs(d) * et + abs(t) * e_dphi + et * e_dphi + eps * abs(d * t))
             ed[l] = ed_l
         for l in range(1, L + 1):

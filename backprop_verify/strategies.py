@@ -8,30 +8,8 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 import reference
-from backprop_verify.capabilities import FULL, Capabilities
-from backprop_verify.rounding import ACTIVATION_FACTS
+from backprop_verify.capabilities import Capabilities
 
-
-def _accepted(activation: str, loss: str) -> bool:
-    try:
-        reference.Architecture((1, 1), (activation,), loss)
-    except reference.ContractError:
-        return False
-    return True
-
-
-# Every activation a hidden layer may have (the contract allows softmax on the output only),
-# and every (output activation, loss) pair the contract accepts: read from the contract, so
-# a new activation or loss is drawn as soon as it is added there.
-HIDDEN = tuple(
-    name for name in reference.ACTIVATIONS if ACTIVATION_FACTS[name].max_abs_dphi is not None
-)
-OUTPUT_PAIRS = tuple(
-    (act, loss)
-    for act in reference.ACTIVATIONS
-    for loss in reference.LOSSES
-    if _accepted(act, loss)
-)
 # From tiny to large enough to saturate σ (|z| of hundreds).
 SCALES = (1e-3, 0.3, 1.0, 4.0, 30.0)
 
@@ -53,10 +31,12 @@ class Case:
 
 
 def targets(rng: random.Random, loss: str, N: int, n: int) -> list[list[float]]:
-    """Targets that fit the loss: reals, probabilities in [0, 1], or one-hot / soft labels."""
-    if loss == "binary_cross_entropy":
+    """Targets of the kind the loss declares: reals, probabilities in [0, 1] (hard or soft),
+    or distributions (one-hot or soft labels)."""
+    kind = reference.LOSSES[loss].targets
+    if kind == "probability":
         return [[rng.choice((0.0, 1.0, rng.random())) for _ in range(n)] for _ in range(N)]
-    if loss == "categorical_cross_entropy":
+    if kind == "distribution":
         rows = []
         for _ in range(N):
             if rng.random() < 0.5:
@@ -78,11 +58,11 @@ def cases(
     max_batch: int = 16,
     scales: tuple[float, ...] = SCALES,
     input_scales: tuple[float, ...] = (1e-3, 1.0, 10.0),
-    caps: Capabilities = FULL,
+    caps: Capabilities | None = None,
     losses: tuple[str, ...] | None = None,
     reductions: tuple[str, ...] | None = None,
     biases: tuple[str, ...] | None = None,
-    relu_at_zero: bool | None = None,
+    at_kink: bool | None = None,
     need: str | None = None,
 ) -> Case:
     """A network, parameters and a batch inside ``caps`` (by default the whole contract:
@@ -90,8 +70,9 @@ def cases(
 
     ``losses``, ``reductions``, ``biases`` narrow the declared ones further; ``need`` is an
     activation that must appear in the network (for the special cases that are about it);
-    ``relu_at_zero`` forces (or forbids) a ReLU node whose z is exactly 0.
+    ``at_kink`` forces (or forbids) a node whose z sits exactly on its activation's kink.
     """
+    caps = Capabilities() if caps is None else caps
     low, high = caps.depths
     pairs = [(act, loss) for act, loss in caps.pairs if losses is None or loss in losses]
     if need is not None and all(act != need for act, _ in pairs):
@@ -121,7 +102,7 @@ def cases(
     N = draw(st.integers(1, min(max_batch, caps.max_batch)))
     scale = draw(st.sampled_from(scales))
     x_scale = draw(st.sampled_from(input_scales))
-    at_zero = draw(st.booleans()) if relu_at_zero is None else relu_at_zero
+    on_kink = draw(st.booleans()) if at_kink is None else at_kink
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     W = [
         [[scale * rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
@@ -131,13 +112,15 @@ def cases(
         [scale * rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
         for l in range(1, L + 1)
     ]
-    if at_zero:
-        # Node 0 of every ReLU layer gets z = 0 exactly, for every sample, in any
-        # summation order: its weights and bias are zero.
+    if on_kink:
+        # Node 0 of every layer whose φ' jumps gets z exactly at its first kink, for every
+        # sample, in any summation order: its weights are zero and its bias is the kink
+        # (without biases, only a kink at 0 can be reached).
         for l, act in enumerate(arch.activations, start=1):
-            if act == "relu":
+            kinks = reference.ACTIVATIONS[act].kinks
+            if kinks and (arch.bias != "off" or kinks[0] == 0.0):
                 W[l - 1][0] = [0.0] * sizes[l - 1]
-                b[l - 1][0] = 0.0
+                b[l - 1][0] = kinks[0]
     X = [[x_scale * rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
     Y = targets(rng, loss, N, sizes[-1])
     return Case(arch, reference.Parameters(W, b), X, Y)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 import reference
-from reference.activations import activation, sigmoid
-from reference.losses import output_delta
+from reference.activations import activation, phi
+from reference.losses import loss_entry, output_delta
 from reference.network import feed_forward
 
 Matrix = list[list[float]]
@@ -16,16 +16,13 @@ Matrix = list[list[float]]
 
 def _phi_prime(name: str, z: float, a: float, bug: str) -> float:
     """φ'(z) as the variant computes it."""
-    if bug == "prime_of_a":  # the derivative evaluated at a = φ(z) instead of at z
-        if name == "sigmoid":
-            s = sigmoid(a)
-            return s * (1.0 - s)
-        if name == "tanh":
-            return 1.0 - math.tanh(a) ** 2
-    if bug == "relu_prime_at_zero" and name == "relu":
-        return 1.0 if z >= 0.0 else 0.0
     prime = activation(name).phi_prime
     assert prime is not None
+    if bug == "prime_of_a":  # the derivative evaluated at a = φ(z) instead of at z
+        return prime(a, phi(name, [a])[0])
+    if bug == "prime_at_kink" and z in reference.ACTIVATIONS[name].kinks:
+        above = math.nextafter(z, math.inf)  # the slope from above, where the contract's is below
+        return prime(above, phi(name, [above])[0])
     return prime(z, a)
 
 
@@ -34,35 +31,20 @@ def _output_error(
 ) -> list[float]:
     """δ[L] as the variant computes it (BP1)."""
     L, act = arch.L, arch.activations[-1]
-    k = 2.0 if arch.loss == "sum_of_squares" else 1.0
-    if bug == "softmax_diagonal" and act == "softmax":
-        # softmax treated as element-wise, with derivative a(1 − a), and ∂ℓ/∂a
-        if arch.loss == "categorical_cross_entropy":
-            g = [-y_j / a_j if a_j > 0.0 else 0.0 for a_j, y_j in zip(a[L], y, strict=True)]
-        else:
-            g = [k * (a_j - y_j) for a_j, y_j in zip(a[L], y, strict=True)]
+    entry, layer_wise = loss_entry(arch.loss), reference.ACTIVATIONS[act].output_only
+    if bug == "softmax_diagonal" and layer_wise:
+        # a layer's φ treated as element-wise, with derivative a(1 − a), and ∂ℓ/∂a
+        g = [v if math.isfinite(v) else 0.0 for v in entry.slope(a[L], y)]
         return [g_j * a_j * (1.0 - a_j) for g_j, a_j in zip(g, a[L], strict=True)]
-    if bug == "output_delta_hidden_z" and L > 1 and act != "softmax":
-        g = [k * (a_j - y_j) for a_j, y_j in zip(a[L], y, strict=True)]
-        if arch.loss in ("binary_cross_entropy", "categorical_cross_entropy"):
-            return output_delta(act, arch.loss, z[L], a[L], y)
+    if entry.shortcut is not None or layer_wise:  # no element-wise φ' at the output
+        return output_delta(act, arch.loss, z[L], a[L], y)
+    g = entry.slope(a[L], y)
+    if bug == "output_delta_hidden_z" and L > 1:
         hidden = arch.activations[L - 2]
         return [g_j * _phi_prime(hidden, z[L - 1][j], a[L - 1][j], "") for j, g_j in enumerate(g)]
-    if (
-        bug in ("prime_of_a", "relu_prime_at_zero")
-        and act != "softmax"
-        and arch.loss
-        not in (
-            "binary_cross_entropy",
-            "categorical_cross_entropy",
-        )
-    ):
-        g = [k * (a_j - y_j) for a_j, y_j in zip(a[L], y, strict=True)]
-        return [
-            g_j * _phi_prime(act, z_j, a_j, bug)
-            for g_j, z_j, a_j in zip(g, z[L], a[L], strict=True)
-        ]
-    return output_delta(act, arch.loss, z[L], a[L], y)
+    return [
+        g_j * _phi_prime(act, z_j, a_j, bug) for g_j, z_j, a_j in zip(g, z[L], a[L], strict=True)
+    ]
 
 
 def variant_gradients(

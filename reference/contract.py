@@ -13,13 +13,50 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softmax")
-LOSSES = (
-    "half_squared_error",
-    "sum_of_squares",
-    "binary_cross_entropy",
-    "categorical_cross_entropy",
-)
+
+@dataclass(frozen=True)
+class DeclaredActivation:
+    """The facts about an activation φ that every part of the project reads: its formulas
+    live in the maths tables (reference, vectorized, the workspace, the rounding bound)."""
+
+    bounded: bool  # φ's range is bounded; an unbounded layer can overflow unseen by Δ
+    output_only: bool = False  # φ of a whole layer (no element-wise φ'): output layer only
+    kinks: tuple[float, ...] = ()  # the z where φ' jumps (the derivative there: from below)
+    saturates: bool = False  # φ' → 0 as |z| grows: the checker draws saturated layers
+
+
+@dataclass(frozen=True)
+class DeclaredLoss:
+    """The facts about a per-sample loss ℓ(a, y) that every part of the project reads."""
+
+    targets: str  # "real", "probability" (each y in [0, 1]) or "distribution" (a row of them)
+    requires: str | None = None  # the output activation BP1 goes through: δ[L] = ∂ℓ/∂z
+    kinks: tuple[float, ...] = ()  # the residuals a − y where ∂ℓ/∂a has a corner
+    halved: bool = False  # written with and without ½ in published code: a factor 2 is usual
+
+
+TARGETS = ("real", "probability", "distribution")
+# The leaky ReLU's slope below its kink, which every maths table of it reads.
+LEAKY_SLOPE = 0.01
+
+# Each activation and each loss, declared once. Adding one is a row here and one in each
+# maths table (docs/extending.md); everything else reads these.
+ACTIVATIONS: dict[str, DeclaredActivation] = {
+    "identity": DeclaredActivation(bounded=False),
+    "sigmoid": DeclaredActivation(bounded=True, saturates=True),
+    "tanh": DeclaredActivation(bounded=True, saturates=True),
+    "relu": DeclaredActivation(bounded=False, kinks=(0.0,)),
+    "leaky_relu": DeclaredActivation(bounded=False, kinks=(0.0,)),
+    "softplus": DeclaredActivation(bounded=False),
+    "softmax": DeclaredActivation(bounded=True, output_only=True),
+}
+LOSSES: dict[str, DeclaredLoss] = {
+    "half_squared_error": DeclaredLoss("real", halved=True),
+    "sum_of_squares": DeclaredLoss("real", halved=True),
+    "binary_cross_entropy": DeclaredLoss("probability", requires="sigmoid"),
+    "categorical_cross_entropy": DeclaredLoss("distribution", requires="softmax"),
+    "huber": DeclaredLoss("real", kinks=(-1.0, 1.0)),
+}
 REDUCTIONS = ("sum", "mean")
 BIAS_MODES = ("on", "off", "frozen")
 
@@ -34,7 +71,8 @@ class DivergenceError(ArithmeticError):
     """Raised by a trainer when a step's cost or gradient is not finite; the step is not taken."""
 
 
-def _choice(what: str, given: object, allowed: tuple[str, ...]) -> str:
+def _choice(what: str, given: object, allowed: Iterable[str]) -> str:
+    allowed = tuple(allowed)
     if not isinstance(given, str) or given not in allowed:
         raise ContractError(f"{what}: expected one of {', '.join(allowed)}; got {given!r}")
     return given
@@ -83,23 +121,18 @@ class Architecture:
             )
         for l, name in enumerate(activations, start=1):
             _choice(f"activation of layer {l}", name, ACTIVATIONS)
-            if name == "softmax" and l != len(activations):
+            if ACTIVATIONS[name].output_only and l != len(activations):
                 raise ContractError(
-                    f"activation of layer {l}: softmax is allowed on the output layer "
+                    f"activation of layer {l}: {name} is allowed on the output layer "
                     f"only (layer {len(activations)}); got it on hidden layer {l}"
                 )
         _choice("loss", self.loss, LOSSES)
         _choice("reduction", self.reduction, REDUCTIONS)
         _choice("bias", self.bias, BIAS_MODES)
-        out = activations[-1]
-        if self.loss == "categorical_cross_entropy" and out != "softmax":
+        out, needed = activations[-1], LOSSES[self.loss].requires
+        if needed is not None and out != needed:
             raise ContractError(
-                f"loss categorical_cross_entropy: expected a softmax output layer; got {out!r}"
-            )
-        if self.loss == "binary_cross_entropy" and out != "sigmoid":
-            raise ContractError(
-                "loss binary_cross_entropy: expected outputs in (0, 1) from a sigmoid "
-                f"output layer; got {out!r}"
+                f"loss {self.loss}: expected a {needed} output layer; got {out!r}"
             )
 
     @property
@@ -180,10 +213,8 @@ def check_learning_rate(learning_rate: object) -> float:
 
 
 def check_target_range(arch: Architecture, low: float, high: float) -> None:
-    """Cross-entropy targets are probabilities: every y in [0, 1]."""
-    if arch.loss in ("binary_cross_entropy", "categorical_cross_entropy") and (
-        low < 0.0 or high > 1.0
-    ):
+    """Targets declared as probabilities (the cross-entropies): every y in [0, 1]."""
+    if LOSSES[arch.loss].targets != "real" and (low < 0.0 or high > 1.0):
         raise ContractError(
             f"Y: {arch.loss} expects targets in [0, 1]; got values in [{low!r}, {high!r}]"
         )

@@ -6,8 +6,8 @@ import math
 from collections.abc import Callable, Sequence
 
 from reference.activations import activation, phi_prime
-from reference.contract import Architecture, Parameters
-from reference.losses import loss_entry, loss_terms
+from reference.contract import ACTIVATIONS, LOSSES, Architecture, Parameters
+from reference.losses import loss_entry
 from reference.network import apply_update, backward, backward_pass, cost, feed_forward
 from reference.typeset import Section, elided, equation, fac, num, shown, text, vector
 
@@ -60,7 +60,7 @@ def _forward(
             if arch.bias != "off":
                 terms.insert(0, num(b[j]))
             lines += equation(f"  z[{l}][{j}]", [terms, [num(z[l][j])]])
-            arg = f"z[{l}])[{j}]" if name == "softmax" else num(z[l][j]) + ")"
+            arg = f"z[{l}])[{j}]" if ACTIVATIONS[name].output_only else num(z[l][j]) + ")"
             lines.append(f"  a[{l}][{j}] = {name}({arg} = {num(a[l][j])}")
     return lines
 
@@ -69,18 +69,14 @@ def _loss(
     arch: Architecture, z: list[float], a: list[float], y: list[float], limit: int
 ) -> list[str]:
     L = arch.L
-    terms = loss_terms(arch.loss, z, a, y)
     entry = loss_entry(arch.loss)
+    terms = entry.terms(z, a, y)
     lines = [f"loss: ℓ = Σ_j ℓ_j,  ℓ_j = {entry.term_text} for output j ({arch.loss})"]
     for j in shown(len(terms), limit):
         if j is None:
             lines.append(f"  … ({len(terms) - limit} more outputs) …")
-        elif entry.slope_text and arch.loss == "half_squared_error":
-            lines.append(f"  ℓ_{j} = ½({num(a[j])} − {fac(y[j])})² = {num(terms[j])}")
-        elif entry.slope_text:
-            lines.append(f"  ℓ_{j} = ({num(a[j])} − {fac(y[j])})² = {num(terms[j])}")
         else:
-            lines.append(f"  ℓ_{j} (z = {num(z[j])}, y = {num(y[j])}) = {num(terms[j])}")
+            lines.append(f"  ℓ_{j} = {entry.term_shown(z, a, y, j)} = {num(terms[j])}")
     total = [num(t) if k == 0 else fac(t) for k, t in enumerate(terms)]
     lines += equation(f"  ℓ = a[{L}] against y", [elided(total, limit), [num(math.fsum(terms))]])
     return lines
@@ -89,27 +85,24 @@ def _loss(
 def _output_error(
     arch: Architecture, z: list[float], a: list[float], y: list[float], d: list[float], limit: int
 ) -> list[str]:
-    L, act, name = arch.L, arch.activations[-1], arch.loss
-    entry = loss_entry(name)
-    if name == "binary_cross_entropy":
-        head = f"output error (BP1): δ[{L}][j] = a − y (sigmoid with cross-entropy: σ' cancels)"
-        return [head] + [
-            f"  δ[{L}][{j}] = {num(a[j])} − {fac(y[j])} = {num(d[j])}" if j is not None else "  …"
-            for j in shown(len(a), limit)
+    """BP1 as the tables compute it: the loss's shortcut, or ∂ℓ/∂a through φ' or through the
+    output layer's Jacobian."""
+    L, act = arch.L, arch.activations[-1]
+    entry = loss_entry(arch.loss)
+    more = f"  … ({len(a) - limit} more outputs) …"
+    if entry.shortcut is not None and entry.shortcut_shown is not None:
+        needs = LOSSES[arch.loss].requires
+        lines = [
+            f"output error (BP1): δ[{L}][j] = {entry.shortcut_text} "
+            f"({needs} with {arch.loss}: φ' cancels)"
         ]
-    if name == "categorical_cross_entropy":
-        s = math.fsum(y)
-        head = f"output error (BP1): δ[{L}][j] = a·Σ_k y_k − y,  Σ_k y_k = {num(s)}"
-        return [head] + [
-            f"  δ[{L}][{j}] = {num(a[j])}·{fac(s)} − {fac(y[j])} = {num(d[j])}"
-            if j is not None
-            else "  …"
-            for j in shown(len(a), limit)
-        ]
-    k = 1.0 if name == "half_squared_error" else 2.0
-    g = [k * (a_j - y_j) for a_j, y_j in zip(a, y, strict=True)]
-    two = "" if k == 1.0 else "2·"
-    if act == "softmax":
+        for j in shown(len(a), limit):
+            shortcut = entry.shortcut_shown(z, a, y, j) if j is not None else ""
+            lines.append(f"  δ[{L}][{j}] = {shortcut} = {num(d[j])}" if j is not None else more)
+        return lines
+    g = entry.slope(a, y)
+    prime = activation(act).phi_prime
+    if prime is None:  # a layer's φ: through its Jacobian ∂a_k/∂z_j = a_k(1[k=j] − a_j)
         g_dot_a = math.fsum(g_j * a_j for g_j, a_j in zip(g, a, strict=True))
         lines = [
             f"output error (BP1): δ[{L}][j] = a_j·(g_j − Σ_k g_k a_k),  g = ∂ℓ/∂a = "
@@ -118,9 +111,9 @@ def _output_error(
         ]
         for j in shown(len(a), limit):
             if j is None:
-                lines.append("  …")
+                lines.append(more)
                 continue
-            lines.append(f"  g_{j} = {two}({num(a[j])} − {fac(y[j])}) = {num(g[j])}")
+            lines.append(f"  g_{j} = {entry.slope_shown(z, a, y, j)} = {num(g[j])}")
             lines.append(
                 f"  δ[{L}][{j}] = {num(a[j])}·({num(g[j])} − {fac(g_dot_a)}) = {num(d[j])}"
             )
@@ -131,11 +124,10 @@ def _output_error(
     ]
     for j in shown(len(a), limit):
         if j is None:
-            lines.append(f"  … ({len(a) - limit} more outputs) …")
+            lines.append(more)
             continue
-        p = phi_prime(act, z[j], a[j])
-        diff = f"{num(a[j])} − {fac(y[j])}"
-        lines.append(f"  ∂ℓ/∂a[{L}][{j}] = {f'2·({diff})' if two else diff} = {num(g[j])}")
+        p = prime(z[j], a[j])
+        lines.append(f"  ∂ℓ/∂a[{L}][{j}] = {entry.slope_shown(z, a, y, j)} = {num(g[j])}")
         lines.append(f"  φ'(z[{L}][{j}]) = {num(p)}")
         lines.append(f"  δ[{L}][{j}] = {fac(g[j])}·{fac(p)} = {num(d[j])}")
     return lines

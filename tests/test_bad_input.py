@@ -45,7 +45,7 @@ GOOD_X, GOOD_Y = [[0.1, 0.2], [0.3, 0.4]], [[1.0], [0.0]]
         ({"loss": "categorical_cross_entropy"}, r"expected a softmax output layer; got 'sigmoid'"),
         (
             {"activations": ("tanh", "identity"), "loss": "binary_cross_entropy"},
-            r"expected outputs in \(0, 1\) from a sigmoid output layer; got 'identity'",
+            "loss binary_cross_entropy: expected a sigmoid output layer; got 'identity'",
         ),
     ],
 )

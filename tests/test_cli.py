@@ -176,7 +176,7 @@ BOTH = [
     ),
     (
         ["train", "--sizes", "2,2", "--activations", "swish"],
-        "error: activation of layer 1: expected one of identity, sigmoid, tanh, relu, softmax; got 'swish'",
+        "error: activation of layer 1: expected one of identity, sigmoid, tanh, relu, leaky_relu, softplus, softmax; got 'swish'",
     ),
 ]
 # Options only the vectorized command line has.

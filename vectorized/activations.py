@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reference.contract import ContractError
+from reference.contract import LEAKY_SLOPE, ContractError
 from vectorized.arrays import FloatArray
 
 
@@ -26,8 +26,19 @@ def softmax(Z: FloatArray) -> FloatArray:
     return out
 
 
+def softplus(Z: FloatArray) -> FloatArray:
+    """log(1 + e^Z) = max(Z, 0) + log(1 + e^{−|Z|}), as in reference.activations.softplus."""
+    out: FloatArray = np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
+    return out
+
+
 def _relu(Z: FloatArray) -> FloatArray:
     out: FloatArray = np.maximum(Z, 0.0)
+    return out
+
+
+def _leaky_relu(Z: FloatArray) -> FloatArray:
+    out: FloatArray = np.where(Z > 0, Z, LEAKY_SLOPE * Z)
     return out
 
 
@@ -50,28 +61,35 @@ TABLE = {
     "sigmoid": Activation(sigmoid, lambda Z, A: A * (1.0 - A)),
     "tanh": Activation(_tanh, lambda Z, A: 1.0 - A * A),
     "relu": Activation(_relu, lambda Z, A: (Z > 0).astype(Z.dtype)),  # ReLU'(0) = 0
+    "leaky_relu": Activation(
+        _leaky_relu, lambda Z, A: np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype)
+    ),
+    "softplus": Activation(softplus, lambda Z, A: -np.expm1(-A)),  # σ(z) = 1 − e^{−a}
     "softmax": Activation(softmax, None),
 }
 
 
-def activation(name: str) -> Activation:
-    """The table's entry for ``name``; an unknown name is an error, never a default."""
+def activation(activation_name: str) -> Activation:
+    """The table's entry for ``activation_name``; an unknown name is an error, never a
+    default."""
     try:
-        return TABLE[name]
+        return TABLE[activation_name]
     except KeyError:
         raise ContractError(
-            f"activation: expected one of {', '.join(TABLE)}; got {name!r}"
+            f"activation: expected one of {', '.join(TABLE)}; got {activation_name!r}"
         ) from None
 
 
-def phi(name: str, Z: FloatArray) -> FloatArray:
-    """A[l] = φ_l(Z[l])."""
-    return activation(name).phi(Z)
+def phi(activation_name: str, Z: FloatArray) -> FloatArray:
+    """A[l] = φ_l(Z[l]) (2)."""
+    return activation(activation_name).phi(Z)
 
 
-def phi_prime(name: str, Z: FloatArray, A: FloatArray) -> FloatArray:
+def phi_prime(activation_name: str, Z: FloatArray, A: FloatArray) -> FloatArray:
     """φ_l'(Z[l]) element-wise, from A = φ_l(Z) where that is the usual form."""
-    prime = activation(name).phi_prime
+    prime = activation(activation_name).phi_prime
     if prime is None:
-        raise ContractError(f"activation {name}: φ' is not element-wise (output layer only)")
+        raise ContractError(
+            f"activation {activation_name}: φ' is not element-wise (output layer only)"
+        )
     return prime(Z, A)

@@ -12,15 +12,6 @@ from reference.contract import ContractError
 from vectorized.activations import activation
 from vectorized.arrays import FloatArray
 
-Delta = Callable[[str, FloatArray, FloatArray, FloatArray], FloatArray]
-
-
-def _squares(Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
-    """Σ_j (y_j − a_j)² per row."""
-    R = Y - A
-    out: FloatArray = (R * R).sum(axis=1)
-    return out
-
 
 def _binary_cross_entropy(Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
     """Σ_j [max(z_j, 0) − y_j z_j + log(1 + e^{−|z_j|})] per row, from the logits."""
@@ -37,62 +28,80 @@ def _categorical_cross_entropy(Z: FloatArray, A: FloatArray, Y: FloatArray) -> F
     return out
 
 
-def _chain(factor: float) -> Delta:
-    """Δ[L] for a squared loss, G = factor·(A − Y): φ'(Z)·G, or through softmax's Jacobian
+def _huber(Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
+    """Σ_j ½r_j² where |r_j| ≤ 1, |r_j| − ½ beyond, r = A − Y, per row."""
+    R = np.abs(A - Y)
+    out: FloatArray = np.where(R <= 1.0, 0.5 * R * R, R - 0.5).sum(axis=1)
+    return out
+
+
+def chain(activation_name: str, Z: FloatArray, A: FloatArray, G: FloatArray) -> FloatArray:
+    """Δ[L] from G = ∂ℓ/∂A[L] (BP1): φ'(Z)·G, or through softmax's Jacobian
     A·(G − Σ_k G_k A_k) row by row."""
-
-    def delta(act: str, Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
-        G = factor * (A - Y)
-        prime = activation(act).phi_prime
-        if prime is None:  # softmax
-            out: FloatArray = A * (G - (G * A).sum(axis=1, keepdims=True))
-            return out
-        return prime(Z, A) * G
-
-    return delta
-
-
-def _sigmoid_shortcut(act: str, Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
-    """Sigmoid + binary cross-entropy: Δ = A − Y."""
-    out: FloatArray = A - Y
-    return out
-
-
-def _softmax_shortcut(act: str, Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
-    """Softmax + categorical cross-entropy: Δ = A·Σ_k Y_k − Y, row by row."""
-    out: FloatArray = A * Y.sum(axis=1, keepdims=True) - Y
-    return out
+    prime = activation(activation_name).phi_prime
+    if prime is None:
+        out: FloatArray = A * (G - (G * A).sum(axis=1, keepdims=True))
+        return out
+    return prime(Z, A) * G
 
 
 @dataclass(frozen=True)
 class Loss:
-    """ℓ_n for every row, and Δ[L](φ_L's name, Z, A, Y) from BP1."""
+    """ℓ_n for every row, ∂ℓ/∂A row by row, and ``shortcut``: Δ[L] from (A, Y) where the
+    declared output activation cancels φ' (as in reference.losses)."""
 
     values: Callable[[FloatArray, FloatArray, FloatArray], FloatArray]
-    delta: Delta
+    slope: Callable[[FloatArray, FloatArray], FloatArray]
+    shortcut: Callable[[FloatArray, FloatArray], FloatArray] | None = None
+
+
+def _squares(factor: float) -> Callable[[FloatArray, FloatArray, FloatArray], FloatArray]:
+    """factor·Σ_j (a_j − y_j)² per row."""
+
+    def values(Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
+        R = A - Y
+        out: FloatArray = factor * (R * R).sum(axis=1)
+        return out
+
+    return values
 
 
 TABLE = {
-    "half_squared_error": Loss(lambda Z, A, Y: 0.5 * _squares(Z, A, Y), _chain(1.0)),
-    "sum_of_squares": Loss(_squares, _chain(2.0)),
-    "binary_cross_entropy": Loss(_binary_cross_entropy, _sigmoid_shortcut),
-    "categorical_cross_entropy": Loss(_categorical_cross_entropy, _softmax_shortcut),
+    "half_squared_error": Loss(_squares(0.5), lambda A, Y: A - Y),
+    "sum_of_squares": Loss(_squares(1.0), lambda A, Y: 2.0 * (A - Y)),
+    "binary_cross_entropy": Loss(
+        _binary_cross_entropy, lambda A, Y: (A - Y) / (A * (1.0 - A)), lambda A, Y: A - Y
+    ),
+    "categorical_cross_entropy": Loss(
+        _categorical_cross_entropy,
+        lambda A, Y: -Y / A,
+        lambda A, Y: A * Y.sum(axis=1, keepdims=True) - Y,
+    ),
+    "huber": Loss(_huber, lambda A, Y: np.clip(A - Y, -1.0, 1.0)),
 }
 
 
-def loss_entry(name: str) -> Loss:
-    """The table's entry for ``name``; an unknown name is an error, never a default."""
+def loss_entry(loss_name: str) -> Loss:
+    """The table's entry for ``loss_name``; an unknown name is an error, never a default."""
     try:
-        return TABLE[name]
+        return TABLE[loss_name]
     except KeyError:
-        raise ContractError(f"loss: expected one of {', '.join(TABLE)}; got {name!r}") from None
+        raise ContractError(
+            f"loss: expected one of {', '.join(TABLE)}; got {loss_name!r}"
+        ) from None
 
 
-def losses(name: str, Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
+def losses(loss_name: str, Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
     """ℓ_n for every sample n (the formulas of reference.losses)."""
-    return loss_entry(name).values(Z, A, Y)
+    return loss_entry(loss_name).values(Z, A, Y)
 
 
-def output_delta(act: str, name: str, Z: FloatArray, A: FloatArray, Y: FloatArray) -> FloatArray:
-    """Δ[L] = ∂ℓ/∂Z[L] row by row (BP1)."""
-    return loss_entry(name).delta(act, Z, A, Y)
+def output_delta(
+    activation_name: str, loss_name: str, Z: FloatArray, A: FloatArray, Y: FloatArray
+) -> FloatArray:
+    """Δ[L] = ∂ℓ/∂Z[L] row by row (BP1): the shortcut where the loss declares one, else
+    the chain rule through G = ∂ℓ/∂A."""
+    entry = loss_entry(loss_name)
+    if entry.shortcut is not None:
+        return entry.shortcut(A, Y)
+    return chain(activation_name, Z, A, entry.slope(A, Y))

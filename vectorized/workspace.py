@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from reference.contract import (
+    ACTIVATIONS,
+    LEAKY_SLOPE,
     Architecture,
     ContractError,
     DivergenceError,
@@ -63,7 +65,7 @@ def _sigmoid(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     below 1e-308 (1e-38), under every normal number. The caller silences that overflow once
     for the whole forward pass. Everywhere else each of the four operations is correctly
     rounded or, for exp, within a few ulp, so σ keeps its relative accuracy: the rounding
-    bound of tests/rounding.py holds for both formulas.
+    bound of backprop_verify/rounding.py holds for both formulas.
     """
     np.negative(Z, out=A)
     np.exp(A, out=A)
@@ -77,6 +79,21 @@ def _tanh(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
 
 def _relu(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
     np.maximum(Z, 0.0, out=A)
+
+
+def _leaky_relu(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
+    """A = max(Z, s·Z) for the slope s < 1 below the kink."""
+    np.multiply(Z, LEAKY_SLOPE, out=A)
+    np.maximum(A, Z, out=A)
+
+
+def _softplus(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
+    """A = log(1 + e^{−|Z|}) + max(Z, 0)."""
+    np.abs(Z, out=A)
+    np.negative(A, out=A)
+    np.exp(A, out=A)
+    np.log1p(A, out=A)
+    A += np.maximum(Z, 0.0)
 
 
 def _softmax(Z: FloatArray, A: FloatArray, one: FloatArray) -> None:
@@ -115,6 +132,25 @@ def _times_relu_prime(
     D *= T
 
 
+def _times_leaky_relu_prime(
+    Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray
+) -> None:
+    """D *= leaky ReLU'(Z): 1 where Z > 0, else the slope s (exactly: max(0 or 1, s))."""
+    np.greater(Z, 0.0, out=T)
+    np.maximum(T, LEAKY_SLOPE, out=T)
+    D *= T
+
+
+def _times_softplus_prime(
+    Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray
+) -> None:
+    """D *= softplus'(Z) = σ(Z) = 1 − e^{−A}."""
+    np.negative(A, out=T)
+    np.expm1(T, out=T)
+    np.negative(T, out=T)
+    D *= T
+
+
 def _times_one(Z: FloatArray, A: FloatArray, T: FloatArray, D: FloatArray, one: FloatArray) -> None:
     """identity' = 1: nothing to do."""
 
@@ -134,12 +170,15 @@ TABLE = {
     "sigmoid": InPlace(_sigmoid, _times_sigmoid_prime),
     "tanh": InPlace(_tanh, _times_tanh_prime),
     "relu": InPlace(_relu, _times_relu_prime),
+    "leaky_relu": InPlace(_leaky_relu, _times_leaky_relu_prime),
+    "softplus": InPlace(_softplus, _times_softplus_prime),
     "softmax": InPlace(_softmax, None),
 }
 
 
-def _squared_delta(factor: float) -> OutputError:
-    """D = factor·(A − Y), then through φ' (or softmax's Jacobian: D = A·(D − Σ_k D_k A_k))."""
+def _chain_delta(slope: Callable[[FloatArray, FloatArray, FloatArray], None]) -> OutputError:
+    """D = ∂ℓ/∂A (``slope`` writes it), then through φ' (or softmax's Jacobian:
+    D = A·(D − Σ_k D_k A_k))."""
 
     def delta(
         act: InPlace,
@@ -150,9 +189,7 @@ def _squared_delta(factor: float) -> OutputError:
         D: FloatArray,
         one: FloatArray,
     ) -> None:
-        np.subtract(A, Y, out=D)
-        if factor != 1.0:
-            D *= factor
+        slope(A, Y, D)
         if act.times_phi_prime is None:  # softmax
             D -= (D * A).sum(axis=1, keepdims=True)
             D *= A
@@ -160,6 +197,23 @@ def _squared_delta(factor: float) -> OutputError:
             act.times_phi_prime(Z, A, T, D, one)
 
     return delta
+
+
+def _residual(A: FloatArray, Y: FloatArray, D: FloatArray) -> None:
+    """D = A − Y: ∂ℓ/∂A of ½ squared error."""
+    np.subtract(A, Y, out=D)
+
+
+def _twice_residual(A: FloatArray, Y: FloatArray, D: FloatArray) -> None:
+    """D = 2(A − Y): ∂ℓ/∂A of the sum of squares."""
+    np.subtract(A, Y, out=D)
+    D *= 2.0
+
+
+def _clipped_residual(A: FloatArray, Y: FloatArray, D: FloatArray) -> None:
+    """D = A − Y clipped to [−1, 1]: ∂ℓ/∂A of the Huber loss."""
+    np.subtract(A, Y, out=D)
+    np.clip(D, -1.0, 1.0, out=D)
 
 
 def _sigmoid_bce_delta(
@@ -189,12 +243,13 @@ def _softmax_ce_delta(
     D -= Y
 
 
-# BP1 in place, one entry per loss of the contract.
+# BP1 in place, one entry per loss declared in the contract.
 LOSS_TABLE: dict[str, OutputError] = {
-    "half_squared_error": _squared_delta(1.0),
-    "sum_of_squares": _squared_delta(2.0),
+    "half_squared_error": _chain_delta(_residual),
+    "sum_of_squares": _chain_delta(_twice_residual),
     "binary_cross_entropy": _sigmoid_bce_delta,
     "categorical_cross_entropy": _softmax_ce_delta,
+    "huber": _chain_delta(_clipped_residual),
 }
 
 
@@ -221,10 +276,10 @@ class Workspace:
         self._S = [self._sums[ends[k] : ends[k + 1]] for k in range(len(sizes) - 1)]
         off = arch.bias == "off"
         self.db = [np.zeros(n, self.dtype) for n in sizes[1:]] if off else self._S
-        # Hidden layers whose activation is unbounded (identity, ReLU) can overflow without
-        # the overflow reaching Δ: their A is checked too.
+        # Hidden layers whose activation is declared unbounded can overflow without the
+        # overflow reaching Δ: their A is checked too.
         self._unbounded = [
-            l for l in range(1, arch.L) if arch.activations[l - 1] in ("identity", "relu")
+            l for l in range(1, arch.L) if not ACTIVATIONS[arch.activations[l - 1]].bounded
         ]
         self._finite = True
         # The contract's choices as flags, read once rather than compared every step.
@@ -295,8 +350,8 @@ class Workspace:
         ∂C/∂W[l] = Δ[l]ᵀ A[l−1] and ∂C/∂b[l] = Σ_n Δ[l] are finite when every Δ[l] and
         A[l−1] is. One sum over the Σ_n Δ[l] of all layers is NaN or ±∞ as soon as one δ is
         (an overflowing sum of finite terms is divergence too); A[0] is the checked input,
-        σ, tanh and softmax are bounded (a NaN in them reaches Δ[L]), and the A of
-        unbounded hidden layers is summed as well. A product of finite numbers beyond the
+        a bounded φ passes a NaN on to Δ, and the A of hidden layers declared unbounded
+        is summed as well. A product of finite numbers beyond the
         largest float is the one case this leaves to the trainer's per-epoch cost check.
         """
         return self._finite
