@@ -20,7 +20,8 @@ def _grid(M: FloatArray, limit: int) -> list[str]:
     as many columns as fit in 80, at most ``limit``."""
     M2 = M.reshape(1, -1) if M.ndim == 1 else M
     rows = shown(M2.shape[0], limit)
-    for k in range(min(limit, M2.shape[1]), 0, -1):
+    k = min(limit, M2.shape[1])
+    while True:  # fewer columns until the widest row fits, down to one
         cols = shown(M2.shape[1], k)
         cells = [
             [num(float(M2[r, c])) if c is not None else "…" for c in cols]
@@ -34,6 +35,7 @@ def _grid(M: FloatArray, limit: int) -> list[str]:
         ]
         if max(len(line) for line in lines) <= WIDTH - 4 or k == 1:
             break
+        k -= 1
     if None in rows:
         cut = rows.index(None)
         lines.insert(cut, f"… ({M2.shape[0] - len(rows) + 1} more rows) …")

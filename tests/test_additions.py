@@ -107,3 +107,23 @@ def test_the_picture_names_every_addition(
     svg = target.read_text(encoding="utf-8")
     assert "leaky_relu" in svg and "softplus" in svg and "huber" in svg
     capsys.readouterr()
+
+
+def test_a_probabilitys_slope_at_the_ends_is_what_ieee_division_gives() -> None:
+    bce, cce = (
+        reference.losses.TABLE["binary_cross_entropy"],
+        reference.losses.TABLE["categorical_cross_entropy"],
+    )
+    assert bce.slope([0.0, 1.0], [1.0, 0.0]) == [-np.inf, np.inf]
+    assert cce.slope([0.0, 0.5], [1.0, 0.0]) == [-np.inf, -0.0]
+    assert np.isnan(cce.slope([0.0], [0.0])[0])
+
+
+def test_the_node_trace_elides_a_wide_layer_outputs_jacobian_and_may_show_no_sample() -> None:
+    arch = reference.Architecture((2, 9), ("softmax",), "huber")
+    params = reference.init_parameters(arch, seed=0)
+    X, Y = [[0.5, -1.0]], [[0.1] * 9]
+    text = node_trace.trace(arch, params, X, Y, 0.1, max_nodes=4)
+    assert "g_0 = clip(" in text and "  … (5 more outputs) …" in text
+    none = node_trace.trace(arch, params, X, Y, 0.1, max_nodes=4, max_samples=0)
+    assert "sample 0" not in none and "∂C/∂W[1][0][0] = " in none
