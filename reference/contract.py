@@ -131,9 +131,7 @@ class Architecture:
         _choice("bias", self.bias, BIAS_MODES)
         out, needed = activations[-1], LOSSES[self.loss].requires
         if needed is not None and out != needed:
-            raise ContractError(
-                f"loss {self.loss}: expected a {needed} output layer; got {out!r}"
-            )
+            raise ContractError(f"loss {self.loss}: expected a {needed} output layer; got {out!r}")
 
     @property
     def L(self) -> int:
