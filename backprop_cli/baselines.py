@@ -31,7 +31,11 @@ Matrix = list[list[float]]
 
 
 def fast_step(
-    arch: reference.Architecture, p: reference.Parameters, X: Matrix, Y: Matrix, eta: float
+    arch: reference.Architecture,
+    p: reference.Parameters,
+    X: Matrix,
+    Y: Matrix,
+    learning_rate: float,
 ) -> reference.Parameters:
     """One SGD step θ ← θ − η ∂C/∂θ on the batch, the loops in C where Python allows."""
     L = arch.L
@@ -62,7 +66,7 @@ def fast_step(
                 delta = [
                     prime(zi, ai) * s for zi, ai, s in zip(zs[l - 1], acts[l], back, strict=True)
                 ]
-    s = eta / len(X) if arch.reduction == "mean" else eta
+    s = learning_rate / len(X) if arch.reduction == "mean" else learning_rate
     W = [
         [list(map(add, row, map(mul, repeat(-s), g))) for row, g in zip(W_l, g_l, strict=True)]
         for W_l, g_l in zip(p.W, gW, strict=True)
@@ -75,10 +79,16 @@ def fast_step(
 
 
 def maths_step(
-    arch: reference.Architecture, p: reference.Parameters, X: Matrix, Y: Matrix, eta: float
+    arch: reference.Architecture,
+    p: reference.Parameters,
+    X: Matrix,
+    Y: Matrix,
+    learning_rate: float,
 ) -> reference.Parameters:
     """The reference's own step without its input checks: its loops alone."""
-    return reference.network.apply_update(arch, p, reference.network.gradients(arch, p, X, Y), eta)
+    return reference.network.apply_update(
+        arch, p, reference.network.gradients(arch, p, X, Y), learning_rate
+    )
 
 
 def floor_step(

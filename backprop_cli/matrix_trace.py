@@ -114,11 +114,11 @@ def sections(
             lines += _show(f"φ'(Z[{l}])", prime, limit)
             lines += _show(f"Δ[{l}]", deltas[l], limit)
         out.append(Section("bp2", "", tuple(lines)))
-    scale = "(1/N)·" if arch.reduction == "mean" else ""
+    over = "(1/N)·" if arch.reduction == "mean" else ""
     lines = [
-        f"cost: C = {scale}Σ_n ℓ_n = {num(grads.cost)}",
-        f"gradients: ∂C/∂W[l] = {scale}Δ[l].T @ A[l-1] (BP4; a sum of outer products),",
-        f"           ∂C/∂b[l] = {scale}Δ[l].sum(axis=0) (BP3; a sum over samples)",
+        f"cost: C = {over}Σ_n ℓ_n = {num(grads.cost)}",
+        f"gradients: ∂C/∂W[l] = {over}Δ[l].T @ A[l-1] (BP4; a sum of outer products),",
+        f"           ∂C/∂b[l] = {over}Δ[l].sum(axis=0) (BP3; a sum over samples)",
     ]
     for l in range(L, 0, -1):
         lines += _show(f"∂C/∂W[{l}]", grads.W[l - 1], limit)

@@ -3,9 +3,10 @@
 by hand or outlives the run it came from.
 
 It writes ``docs/performance.md`` (every figure, the machine, NumPy, its BLAS and thread
-count, the command and date), ``docs/performance.json`` (the part of the run the page is
-made of, so that a test can regenerate the page and find it unchanged), and the headline
-lines of ``README.md`` between its ``<!-- performance:begin -->`` and ``end`` markers.
+count, the command and date; a hand-written part after the ``NOTES`` marker is kept),
+``docs/performance.json`` (the part of the run the page is made of, so that a test can
+regenerate the page and find it unchanged), and the headline lines of ``README.md``
+between its ``<!-- performance:begin -->`` and ``end`` markers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any
 from reference.contract import ContractError
 
 BEGIN, END = "<!-- performance:begin -->", "<!-- performance:end -->"
+# What follows this line on the page is written by hand (dated lab notes behind the code's
+# choices); the generator keeps it as it is.
+NOTES = "<!-- lab notes: written by hand, kept when the page is generated -->"
 COMMAND = "pytest --benchmark-only --benchmark-json=out.json"
 # The rows of the speedup table that the README's headline lines quote.
 HEADLINE_CONFIG = "784-40-10 N=128 (MNIST small)"
@@ -33,10 +37,10 @@ call); the trainer's in-place **workspace** step, float64 and float32; and the *
 step's matrix products alone. *vs fast* and *vs maths* say how much vectorization buys for
 the same work; *vs as called* adds what the reference spends checking its input.
 
-The **NumPy bound** (`backprop_cli/numpy_bound.py`) is the step of an n0-n1-n2 sigmoid
+The **fewest-calls step** (`backprop_cli/fewest_calls.py`) is the step of an n0-n1-n2 sigmoid
 network written with the fewest NumPy calls we found (the layer-2 bias folded into the
 products, the parameters stored negated, η/N folded into Δ[2], no checks): a target the
-bound misses is out of reach of any NumPy step on the machine that measured it. Ratios
+step misses is out of reach of any NumPy step on the machine that measured it. Ratios
 that matter are measured in pairs (`benchmarks/paired.py`): the two operations timed back
 to back, many times, in alternating order, and the median of the per-pair ratios taken,
 because medians taken a minute apart on a shared machine differ by more than the ratios.
@@ -71,9 +75,9 @@ def seconds(v: float | None) -> str:
     """A duration as the tables print it: three significant digits and a unit."""
     if v is None:
         return "-"
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if v >= scale:
-            return f"{v / scale:.3g} {unit}"
+    for unit, unit_size in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if v >= unit_size:
+            return f"{v / unit_size:.3g} {unit}"
     return f"{v / 1e-9:.3g} ns"
 
 
@@ -168,12 +172,12 @@ def headline(data: dict[str, Any]) -> str:
         )
     for key, text in (
         (
-            "step / NumPy bound, 784-40-10 N=20 float64",
-            "its step over the fewest-calls NumPy bound, N = 20",
+            "step / fewest-calls step, 784-40-10 N=20 float64",
+            "its step over the fewest-calls NumPy step, N = 20",
         ),
         (
-            "epoch / NumPy bound's epoch, MNIST 784-40-10 N=20 float64",
-            "its MNIST epoch over the bound's",
+            "epoch / fewest-calls epoch, MNIST 784-40-10 N=20 float64",
+            "its MNIST epoch over the fewest-calls step's",
         ),
     ):
         if key in paired:
@@ -210,7 +214,11 @@ def generate(run_json: Path, page_path: Path, readme: Path | None) -> list[Path]
         head, rest = old.split(BEGIN, 1)
         _, tail = rest.split(END, 1)
         new_readme = f"{head}{BEGIN}\n{headline(data)}\n{END}{tail}"
-    page_path.write_text(text + "\n", encoding="utf-8")
+    notes = ""
+    if page_path.is_file():
+        old_page = page_path.read_text(encoding="utf-8")
+        notes = NOTES + old_page.split(NOTES, 1)[1] if NOTES in old_page else ""
+    page_path.write_text(text + "\n" + ("\n" + notes if notes else ""), encoding="utf-8")
     data_path = page_path.with_suffix(".json")
     data_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if readme is not None and new_readme is not None:

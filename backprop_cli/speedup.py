@@ -1,6 +1,6 @@
 """``python -m vectorized speedup``: how the cost of one SGD step grows with the network and
 the batch, for the loops and for the vectorized step, with each step's ratio to its floor
-and to the NumPy bound, as a table, a CSV file and a log-log plot, with the machine."""
+and to the fewest-calls step, as a table, a CSV file and a log-log plot, with the machine."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_info
 import reference
 import vectorized
 from backprop_cli.baselines import fast_step, floor_step
-from backprop_cli.numpy_bound import BoundStep
+from backprop_cli.fewest_calls import FewestCallsStep
 from backprop_cli.performance import seconds
 from backprop_cli.plot import _pyplot
 from backprop_cli.progress import OFF, Progress
@@ -31,14 +31,15 @@ from vectorized.workspace import Workspace, quiet
 
 NETWORKS = ((2, 2, 2), (64, 16, 10), (64, 256, 10), (784, 40, 10), (784, 512, 10))
 BATCHES = (1, 8, 64, 512)
-ETA = 1e-3
+LEARNING_RATE = 1e-3
 # The samples on which every implementation is checked against the reference before it is
 # timed (the maths is per sample; two show that the batch sums are right too).
 CHECKED_SAMPLES = 2
 
 
 def architecture(sizes: tuple[int, ...]) -> reference.Architecture:
-    """The sweep's networks: sigmoid, half squared error, mean, biases on (the bound's kind)."""
+    """The sweep's networks: sigmoid, half squared error, mean, biases on (the kind the
+    fewest-calls step is written for)."""
     return reference.Architecture(sizes, ("sigmoid", "sigmoid"), "half_squared_error")
 
 
@@ -53,7 +54,7 @@ class Point:
     reference_s: float
     vectorized_s: float
     floor_s: float
-    bound_s: float
+    fewest_calls_s: float
     loop_samples: int  # the loops ran on this many samples, scaled to the batch
 
     @property
@@ -78,9 +79,9 @@ class Point:
         return self.vectorized_s / self.floor_s
 
     @property
-    def over_bound(self) -> float:
+    def over_fewest_calls(self) -> float:
         """The vectorized step over the fewest NumPy calls we found for it."""
-        return self.vectorized_s / self.bound_s
+        return self.vectorized_s / self.fewest_calls_s
 
 
 def machine() -> dict[str, str]:
@@ -112,26 +113,29 @@ def median_time(fn: Callable[[], object], budget: float) -> float:
     return float(np.median(times))
 
 
-def _checked(arch: reference.Architecture, p: reference.Parameters, X: Any, Y: Any) -> BoundStep:
+def _checked(
+    arch: reference.Architecture, p: reference.Parameters, X: Any, Y: Any
+) -> FewestCallsStep:
     """Every way of doing the step, checked against the reference on the first samples
-    within the one-step rounding bound; returns the NumPy bound, ready to run on X, Y."""
+    within the one-step rounding bound; returns the fewest-calls step, ready to run on X, Y."""
     n = min(CHECKED_SAMPLES, len(X))
     Xs, Ys = X[:n], Y[:n]
-    want = reference.sgd_step(arch, p, Xs, Ys, ETA)
-    eW, eb = one_step_bound(arch, p, Xs, Ys, ETA)
+    want = reference.sgd_step(arch, p, Xs, Ys, LEARNING_RATE)
+    eW, eb = one_step_bound(arch, p, Xs, Ys, LEARNING_RATE)
     ws_params = vectorized.to_arrays(p)
-    Workspace(arch, n).step(ws_params, np.array(Xs), np.array(Ys), ETA)
-    probe = BoundStep(arch, vectorized.to_arrays(p), np.array(Xs), np.array(Ys), ETA)
+    Workspace(arch, n).step(ws_params, np.array(Xs), np.array(Ys), LEARNING_RATE)
+    p_arrays, X_arrays, Y_arrays = vectorized.to_arrays(p), np.array(Xs), np.array(Ys)
+    probe = FewestCallsStep(arch, p_arrays, X_arrays, Y_arrays, LEARNING_RATE)
     probe.step()()
     W, b = probe.parameters()
     for name, got in (
-        ("fast loop", fast_step(arch, p, Xs, Ys, ETA)),
+        ("fast loop", fast_step(arch, p, Xs, Ys, LEARNING_RATE)),
         ("vectorized", vectorized.to_lists(ws_params)),
-        ("NumPy bound", reference.Parameters(W, b)),
+        ("fewest-calls step", reference.Parameters(W, b)),
     ):
         assert_close(f"{name} W", got.W, want.W, eW, "float64")
         assert_close(f"{name} b", got.b, want.b, eb, "float64")
-    return BoundStep(arch, vectorized.to_arrays(p), np.array(X), np.array(Y), ETA)
+    return FewestCallsStep(arch, vectorized.to_arrays(p), np.array(X), np.array(Y), LEARNING_RATE)
 
 
 def _loop_time(
@@ -150,17 +154,17 @@ def measure(sizes: tuple[int, ...], batch: int, budget: float) -> Point:
     arch = architecture(sizes)
     p = reference.init_parameters(arch, seed=0)
     X, Y = random_data(arch, batch, seed=1)
-    bound = _checked(arch, p, X, Y)
-    fast, n = _loop_time(lambda x, y: fast_step(arch, p, x, y, ETA), X, Y, budget)
-    ref, _ = _loop_time(lambda x, y: reference.sgd_step(arch, p, x, y, ETA), X, Y, budget)
+    fewest = _checked(arch, p, X, Y)
+    fast, n = _loop_time(lambda x, y: fast_step(arch, p, x, y, LEARNING_RATE), X, Y, budget)
+    ref, _ = _loop_time(lambda x, y: reference.sgd_step(arch, p, x, y, LEARNING_RATE), X, Y, budget)
     pv, Xa, Ya = vectorized.to_arrays(p), np.array(X), np.array(Y)
     ws = Workspace(arch, batch)
     threads = blas_threads(arch, batch)
     with blas_limited(threads), quiet():  # as the trainer runs its steps
-        vec = median_time(lambda: ws.step(pv, Xa, Ya, ETA, guard=False), budget)
+        vec = median_time(lambda: ws.step(pv, Xa, Ya, LEARNING_RATE, guard=False), budget)
         flo = median_time(floor_step(arch, pv.W, Xa), budget)
-        bnd = median_time(bound.step(), budget)
-    return Point(tuple(sizes), batch, threads, fast, ref, vec, flo, bnd, n)
+        fewest_s = median_time(fewest.step(), budget)
+    return Point(tuple(sizes), batch, threads, fast, ref, vec, flo, fewest_s, n)
 
 
 def sweep(
@@ -187,7 +191,7 @@ def table(points: list[Point], info: dict[str, str]) -> str:
         "machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
         "",
         "| network | N | work/sample | threads | fast loop | reference | vectorized | floor | "
-        "NumPy bound | vs fast loop | vs reference | step/floor | step/bound |",
+        "fewest-calls step | vs fast loop | vs reference | step/floor | step/fewest |",
         "| --- " + "| ---: " * 12 + "|",
     ]
     for p in points:
@@ -196,8 +200,9 @@ def table(points: list[Point], info: dict[str, str]) -> str:
             f"| {'-'.join(map(str, p.sizes))} | {p.batch} | {p.work} | {p.threads} | "
             f"{seconds(p.fast_loop_s)}{star} | {seconds(p.reference_s)}{star} | "
             f"{seconds(p.vectorized_s)} | "
-            f"{seconds(p.floor_s)} | {seconds(p.bound_s)} | {p.speedup_over_fast_loop:.3g}x | "
-            f"{p.speedup_over_reference:.3g}x | {p.over_floor:.2f}x | {p.over_bound:.2f}x |"
+            f"{seconds(p.floor_s)} | {seconds(p.fewest_calls_s)} | "
+            f"{p.speedup_over_fast_loop:.3g}x | "
+            f"{p.speedup_over_reference:.3g}x | {p.over_floor:.2f}x | {p.over_fewest_calls:.2f}x |"
         )
     if scaled:
         lines += [
@@ -217,12 +222,12 @@ FIELDS = (
     "reference_s",
     "vectorized_s",
     "floor_s",
-    "bound_s",
+    "fewest_calls_s",
     "loop_samples",
     "speedup_over_fast_loop",
     "speedup_over_reference",
     "over_floor",
-    "over_bound",
+    "over_fewest_calls",
 )
 
 
@@ -246,12 +251,12 @@ def write(points: list[Point], info: dict[str, str], out: Path) -> list[Path]:
                     p.reference_s,
                     p.vectorized_s,
                     p.floor_s,
-                    p.bound_s,
+                    p.fewest_calls_s,
                     p.loop_samples,
                     p.speedup_over_fast_loop,
                     p.speedup_over_reference,
                     p.over_floor,
-                    p.over_bound,
+                    p.over_fewest_calls,
                 ]
             )
     return [md, path]

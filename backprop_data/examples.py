@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from reference.contract import Architecture, Parameters, init_parameters
+from reference.contract import LOSSES, Architecture, Parameters, init_parameters
 
 MAZUR = 'M. Mazur, "A Step by Step Backpropagation Example" (2015)'
 XOR_SOURCE = '"Neural Networks from scratch in Python", XOR'
@@ -105,11 +105,12 @@ def deep_bce(seed: int = 0) -> Example:
 def random_data(
     arch: Architecture, N: int, seed: int
 ) -> tuple[list[list[float]], list[list[float]]]:
-    """Inputs uniform in [-1, 1]; targets that fit the loss (one-hot for cross-entropy)."""
+    """Inputs uniform in [-1, 1]; targets of the kind the loss declares (one-hot where
+    they are probabilities)."""
     rng = random.Random(seed)
     X = [[rng.uniform(-1, 1) for _ in range(arch.sizes[0])] for _ in range(N)]
     n_L = arch.sizes[-1]
-    if arch.loss in ("binary_cross_entropy", "categorical_cross_entropy"):
+    if LOSSES[arch.loss].targets != "real":
         hot = [rng.randrange(n_L) for _ in range(N)]
         Y = [[1.0 if k == hot[n] else 0.0 for k in range(n_L)] for n in range(N)]
     else:
@@ -118,10 +119,11 @@ def random_data(
 
 
 def custom(
-    arch: Architecture, seed: int, batch: int = 4, learning_rate: float = 0.1, steps: int = 100
+    arch: Architecture, seed: int, samples: int = 4, learning_rate: float = 0.1, steps: int = 100
 ) -> Example:
-    """Any architecture, seeded parameters and random data that fit its loss."""
-    X, Y = random_data(arch, batch, seed)
+    """Any architecture, seeded parameters and ``samples`` rows of random data that fit its
+    loss (one full batch)."""
+    X, Y = random_data(arch, samples, seed)
     return Example(
         "custom",
         "command line",

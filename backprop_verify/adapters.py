@@ -105,13 +105,13 @@ class Implementation:
         p: reference.Parameters,
         X: list[list[float]],
         Y: list[list[float]],
-        eta: float,
+        learning_rate: float,
         steps: int = 1,
     ) -> reference.Parameters:
         q = self._params(p)
         Xn, Yn = self._data(X), self._data(Y)
         for _ in range(steps):
-            q = self.module.sgd_step(arch, q, Xn, Yn, eta)
+            q = self.module.sgd_step(arch, q, Xn, Yn, learning_rate)
         return self._lists(q)
 
     def changes_its_inputs(
@@ -120,7 +120,7 @@ class Implementation:
         p: reference.Parameters,
         X: list[list[float]],
         Y: list[list[float]],
-        eta: float,
+        learning_rate: float,
     ) -> list[str]:
         """Which arguments a call of each function modified (its own copies are compared)."""
         q, Xn, Yn = self._params(p), self._data(X), self._data(Y)
@@ -130,7 +130,7 @@ class Implementation:
             ("backward", lambda: self.module.backward(arch, q, Xn, Yn)),
         ]
         if self.has_step:
-            calls.append(("sgd_step", lambda: self.module.sgd_step(arch, q, Xn, Yn, eta)))
+            calls.append(("sgd_step", lambda: self.module.sgd_step(arch, q, Xn, Yn, learning_rate)))
         changed = []
         for name, call in calls:
             before = _snapshot(q, Xn, Yn)

@@ -82,10 +82,10 @@ class Capabilities:
             raise ContractError(
                 f"min_depth {self.min_depth}: hidden layers need hidden activations"
             )
-        for eta in self.learning_rates:
-            if not isinstance(eta, (int, float)) or not math.isfinite(eta) or eta <= 0:
+        for rate in self.learning_rates:
+            if not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
                 raise ContractError(
-                    f"learning_rates: expected positive finite numbers; got {eta!r}"
+                    f"learning_rates: expected positive finite numbers; got {rate!r}"
                 )
         if self.weights not in LAYOUTS:
             raise ContractError(

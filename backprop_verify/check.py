@@ -93,7 +93,7 @@ def _failure(
     prop: properties.Property, impl: Implementation, exc: Exception, drawn: Any, tried: int
 ) -> Outcome:
     case: Case | None = drawn.get("case") if isinstance(drawn, dict) else None
-    eta = drawn.get("eta") if isinstance(drawn, dict) else None
+    learning_rate = drawn.get("learning_rate") if isinstance(drawn, dict) else None
     if isinstance(exc, Disagreement):
         message = str(exc)
     else:
@@ -108,7 +108,7 @@ def _failure(
     if prop.explained == "slope":
         out.diagnosis = slope_verdict(impl, case)
     elif prop.explained == "gradients":
-        out.diagnosis = diagnose(impl, case, eta)
+        out.diagnosis = diagnose(impl, case, learning_rate)
     if prop.explained != "none":
         try:
             out.trace = wrong_node(impl, case)

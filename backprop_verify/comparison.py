@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from backprop_verify.rounding import FLOORS
+from backprop_verify.rounding import UNDERFLOW
 
 # Quantities stored per layer: their first index is the layer l = 1..L (Python's l - 1).
 LAYERED = ("dC/dW", "dC/db", "∂C/∂W", "∂C/∂b", "W", "b")
@@ -71,28 +71,28 @@ def _walk(x: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], flo
 
 
 def assert_close(what: str, got: Any, want: Any, bound: Any, dtype: str) -> None:
-    """|got − want| ≤ 2·bound + floor element by element (two implementations, each
-    within ``bound`` of the exact value; ``floor`` covers gradual underflow)."""
+    """|got − want| ≤ 2·bound + underflow element by element (two implementations, each
+    within ``bound`` of the exact value; ``underflow`` covers gradual underflow)."""
     assert_within(what, got, want, [2.0 * e for e in flat(bound)], dtype)
 
 
 def assert_within(what: str, got: Any, want: Any, allowed: Any, dtype: str) -> None:
-    """|got − want| ≤ allowed + floor, element by element; the first that is not raises
+    """|got − want| ≤ allowed + underflow, element by element; the first that is not raises
     Disagreement naming it (layer, row, column) with both values."""
     g, w, e = _walk(got), _walk(want), flat(allowed)
     if len(g) != len(w) or len(g) != len(e) or shape(got) != shape(want):
         raise Disagreement(
             f"{_pretty(what)}: shapes differ: got {shape(got)}, expected {shape(want)}", what
         )
-    floor = FLOORS[dtype]
+    underflow = UNDERFLOW[dtype]
     for (path, gk), (_, wk), ek in zip(g, w, e, strict=True):
-        if not abs(gk - wk) <= ek + floor:
+        if not abs(gk - wk) <= ek + underflow:
             name = _label(what, path)
             if math.isnan(gk) or math.isinf(gk):
                 problem = f"got {gk!r} where the oracle has {wk!r}"
             else:
                 problem = (
                     f"got {gk!r}, expected {wk!r}, difference {abs(gk - wk):.3e} "
-                    f"exceeds the rounding bound {ek:.3e} + {floor:.1e}"
+                    f"exceeds the rounding bound {ek:.3e} + {underflow:.1e}"
                 )
             raise Disagreement(f"{name}: {problem}", name, gk, wk)

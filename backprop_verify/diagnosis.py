@@ -11,7 +11,7 @@ import reference
 from backprop_verify.adapters import Implementation
 from backprop_verify.capabilities import Capabilities
 from backprop_verify.comparison import flat, shape
-from backprop_verify.rounding import FLOORS, error_bound
+from backprop_verify.rounding import UNDERFLOW, error_bound
 from backprop_verify.strategies import Case, targets
 from backprop_verify.suspects import stale_step, variant_gradients
 
@@ -38,8 +38,8 @@ TRANSPOSE = (
 def _close(got: list[float], want: list[float], dtype: str) -> bool:
     if len(got) != len(want) or not want:
         return False
-    scale = max(max(abs(v) for v in want), FLOORS[dtype])
-    return all(abs(g - w) <= FIT[dtype] * scale for g, w in zip(got, want, strict=True))
+    magnitude = max(max(abs(v) for v in want), UNDERFLOW[dtype])
+    return all(abs(g - w) <= FIT[dtype] * magnitude for g, w in zip(got, want, strict=True))
 
 
 def _gradients(g: Any) -> list[float]:
@@ -181,7 +181,7 @@ def _close_layers(got: list[Any], want: list[Any], dtype: str) -> bool:
     )
 
 
-def step_suspects(impl: Implementation, case: Case, eta: float) -> list[str]:
+def step_suspects(impl: Implementation, case: Case, learning_rate: float) -> list[str]:
     """What fits a step that differs while the gradients agree (compared as the change each
     step makes to each layer, so that an effect of order η² still shows)."""
     arch, p, X, Y = case.arch, case.params, case.X, case.Y
@@ -193,11 +193,11 @@ def step_suspects(impl: Implementation, case: Case, eta: float) -> list[str]:
             for W_l, S_l in zip(q.W, start, strict=True)
         ]
 
-    got = impl.sgd_step(arch, p, X, Y, eta)
-    right = change(reference.sgd_step(arch, p, X, Y, eta))
+    got = impl.sgd_step(arch, p, X, Y, learning_rate)
+    right = change(reference.sgd_step(arch, p, X, Y, learning_rate))
     fits = []
     if arch.L > 1:
-        stale = change(stale_step(arch, p, X, Y, eta))
+        stale = change(stale_step(arch, p, X, Y, learning_rate))
         if not _close_layers(stale, right, impl.dtype) and _close_layers(
             change(got), stale, impl.dtype
         ):
@@ -224,7 +224,7 @@ def gradients_agree(impl: Implementation, case: Case) -> bool:
     g, w = _gradients(got), _gradients(want)
     same = shape(got.W) == shape(want.W) and shape(got.b) == shape(want.b)
     return same and all(
-        abs(a - b) <= e + FLOORS[impl.dtype] for a, b, e in zip(g, w, allowed, strict=True)
+        abs(a - b) <= e + UNDERFLOW[impl.dtype] for a, b, e in zip(g, w, allowed, strict=True)
     )
 
 
@@ -261,7 +261,7 @@ def more_cases(
     return out
 
 
-def diagnose(impl: Implementation, case: Case, eta: float | None = None) -> list[str]:
+def diagnose(impl: Implementation, case: Case, learning_rate: float | None = None) -> list[str]:
     """The suspects that fit the counterexample or further failing cases of its kind, and
     that no case where they could show contradicts."""
     extra = more_cases(impl.caps, case.arch, 4, seed=0) + square_cases(impl.caps, case.arch)
@@ -272,7 +272,7 @@ def diagnose(impl: Implementation, case: Case, eta: float | None = None) -> list
         try:
             if gradients_agree(impl, c):
                 if k == 0:
-                    notes += _agreeing(impl, c, eta)
+                    notes += _agreeing(impl, c, learning_rate)
                 continue
             fits, tested = gradient_suspects(impl, c)
         except Exception as exc:  # the module fails on this case
@@ -286,11 +286,11 @@ def diagnose(impl: Implementation, case: Case, eta: float | None = None) -> list
     return (specific or found or []) + [n for n in notes if n not in found]
 
 
-def _agreeing(impl: Implementation, case: Case, eta: float | None) -> list[str]:
+def _agreeing(impl: Implementation, case: Case, learning_rate: float | None) -> list[str]:
     """For a case whose gradients are right: the cost, or the step."""
     arch, p, X, Y = case.arch, case.params, case.X, case.Y
     got, want = impl.cost(arch, p, X, Y), reference.cost(arch, p, X, Y)
-    allowed = 2 * error_bound(arch, p, X, Y, impl.dtype).cost + FLOORS[impl.dtype]
+    allowed = 2 * error_bound(arch, p, X, Y, impl.dtype).cost + UNDERFLOW[impl.dtype]
     if not abs(got - want) <= allowed:
         cost = cost_suspects(impl, case)
         if cost:
@@ -301,10 +301,10 @@ def _agreeing(impl: Implementation, case: Case, eta: float | None) -> list[str]:
                 "but outside the rounding bound (a log of a probability, 1 − p for p near 1?)"
             ]
         return ["the gradients are right but the cost is not (no usual factor fits)"]
-    if eta is not None and impl.has_step:
+    if learning_rate is not None and impl.has_step:
         found: list[str] = []
         for c in [case, *more_cases(impl.caps, case.arch, 4, seed=0)]:
-            found += [f for f in step_suspects(impl, c, eta) if f not in found]
+            found += [f for f in step_suspects(impl, c, learning_rate) if f not in found]
         return found or ["the gradients equal the oracle's: the step itself applies them wrongly"]
     return ["the gradients and the cost equal the oracle's; the difference lies elsewhere"]
 
@@ -393,7 +393,7 @@ def wrong_node(impl: Implementation, case: Case, limit: int = 60) -> str:
     lines = [f"{'quantity':<24} {'module':>16} {'oracle':>16}"]
     first = None
     for name, kind, mine, theirs, allowed in rows[:limit]:
-        bad = mine is None or not abs(mine - theirs) <= allowed + FLOORS[impl.dtype]
+        bad = mine is None or not abs(mine - theirs) <= allowed + UNDERFLOW[impl.dtype]
         mark = ""
         if bad and first is None:
             first = kind

@@ -68,7 +68,7 @@ def agreement(impl: Implementation, case: Case) -> None:
     assert_close("dC/db", got.b, want.b, bound.b, impl.dtype)
 
 
-def sgd_steps(impl: Implementation, case: Case, eta: float, steps: int) -> None:
+def sgd_steps(impl: Implementation, case: Case, learning_rate: float, steps: int) -> None:
     """The parameters after 1–4 steps equal the oracle's within the propagated bound;
     frozen and absent biases never move."""
     arch, p, X, Y = case.arch, case.params, case.X, case.Y
@@ -78,10 +78,10 @@ def sgd_steps(impl: Implementation, case: Case, eta: float, steps: int) -> None:
         bound = error_bound(arch, want, X, Y, impl.dtype, eW, eb)
         assume(not bound.ambiguous)
         grads = reference.backward(arch, want, X, Y)
-        eW, eb = step_bound(arch, want, grads, bound, eta, impl.dtype, eW, eb)
-        want = reference.sgd_step(arch, want, X, Y, eta)
+        eW, eb = step_bound(arch, want, grads, bound, learning_rate, impl.dtype, eW, eb)
+        want = reference.sgd_step(arch, want, X, Y, learning_rate)
         assume(_largest(want) <= TRAJECTORY_LIMIT)
-    got = impl.sgd_step(arch, p, X, Y, eta, steps)
+    got = impl.sgd_step(arch, p, X, Y, learning_rate, steps)
     after = f"after {steps} step{'s' if steps > 1 else ''}"
     assert_close(f"W {after}", got.W, want.W, eW, impl.dtype)
     assert_close(f"b {after}", got.b, want.b, eb, impl.dtype)
@@ -177,21 +177,21 @@ def slope(impl: Implementation, case: Case) -> None:
         raise Disagreement("\n".join(bad), bad[0].split(":")[0])
 
 
-def untouched(impl: Implementation, case: Case, eta: float) -> None:
+def untouched(impl: Implementation, case: Case, learning_rate: float) -> None:
     """No function changes the arrays it is given (parameters, inputs, targets)."""
-    changed = impl.changes_its_inputs(case.arch, case.params, case.X, case.Y, eta)
+    changed = impl.changes_its_inputs(case.arch, case.params, case.X, case.Y, learning_rate)
     if changed:
         raise Disagreement("; ".join(changed), "inputs")
 
 
-def biases_fixed(impl: Implementation, case: Case, eta: float) -> None:
+def biases_fixed(impl: Implementation, case: Case, learning_rate: float) -> None:
     """Frozen biases: the true ∂C/∂b is reported, the step leaves b; absent: zeros, no move."""
     arch, p, X, Y = case.arch, case.params, case.X, case.Y
     g = impl.backward(arch, p, X, Y)
     if arch.bias == "off" and any(v != 0.0 for v in flat(g.b)):
         raise Disagreement("∂C/∂b: bias 'off' has no bias parameter; expected zeros", "∂C/∂b")
     if impl.has_step:
-        moved = impl.sgd_step(arch, p, X, Y, eta).b
+        moved = impl.sgd_step(arch, p, X, Y, learning_rate).b
         if moved != impl.held(p).b:
             raise Disagreement(f"b: bias '{arch.bias}' must never move; the step changed it", "b")
     if arch.bias == "frozen":
@@ -219,7 +219,7 @@ def _cases(
 
 def _with_eta(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
-        {"case": cases(caps=caps), "eta": st.sampled_from(caps.learning_rates)}
+        {"case": cases(caps=caps), "learning_rate": st.sampled_from(caps.learning_rates)}
     )
 
 
@@ -298,7 +298,10 @@ def _kinked(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
 def _fixed_biases(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
     kinds = tuple(b for b in ("frozen", "off") if b in caps.biases)
     return st.fixed_dictionaries(
-        {"case": cases(caps=caps, biases=kinds), "eta": st.sampled_from(caps.learning_rates)}
+        {
+            "case": cases(caps=caps, biases=kinds),
+            "learning_rate": st.sampled_from(caps.learning_rates),
+        }
     )
 
 
@@ -306,7 +309,7 @@ def _steps(caps: Capabilities) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {
             "case": cases(caps=caps),
-            "eta": st.sampled_from(caps.learning_rates),
+            "learning_rate": st.sampled_from(caps.learning_rates),
             "steps": st.integers(1, 4),
         }
     )

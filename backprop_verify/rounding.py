@@ -17,8 +17,8 @@ order of the sums, in floating point with machine epsilon ε:
   products as |x|e_y + |y|e_x + e_x e_y.  Nothing is linearised away.
 
 Two implementations that each stay within the bound of the exact value differ by at most
-twice the bound, which is what ``assert_close`` allows (plus ``floor``, the size of a
-gradual-underflow rounding, see ``FLOORS``).  A ReLU whose z lies within the bound of its
+twice the bound, which is what ``assert_close`` allows (plus ``underflow``, the size of a
+gradual-underflow rounding, see ``UNDERFLOW``).  A ReLU whose z lies within the bound of its
 kink may legitimately take either branch in either implementation; the bound reports
 those cases as ``ambiguous`` and the property tests do not use them (ReLU *exactly* at 0
 is tested with z = 0 produced exactly, which has a zero bound).
@@ -44,11 +44,11 @@ from reference.network import backward_pass, feed_forward
 EPS = {"float64": 2.0**-52, "float32": 2.0**-23}
 # An absolute allowance for gradual underflow: a result below the smallest normal number
 # is rounded to a multiple of the smallest subnormal (2**-1074, 2**-149), far below these.
-FLOORS = {"float64": 2.0**-1000, "float32": 2.0**-100}
+UNDERFLOW = {"float64": 2.0**-1000, "float32": 2.0**-100}
 # The smallest normal number. An exponential that underflows (e^{-z} of σ for z far below 0,
 # e^{z - m} of softmax) may leave a result this small flushed to 0: an absolute error, which
 # later products can magnify (a weight gradient δ·a with |δ| of 10^10 turns 10^-38 into
-# 10^-28, far above the floor), so it enters the analysis where it arises.
+# 10^-28, far above the underflow allowance), so it enters the analysis where it arises.
 TINY = {"float64": 2.0**-1022, "float32": 2.0**-126}
 ELEMENTARY_ULPS = 4.0
 
@@ -388,10 +388,10 @@ def error_bound(
     u_in = eps / 2 if dtype == "float32" else 0.0
     eW, eb = _initial_errors(params, dtype, eW, eb)
     N, L = len(X), arch.L
-    gW = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
-    gb = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
-    mW = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
-    mb = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
+    err_W = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
+    err_b = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
+    mag_W = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
+    mag_b = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
     outputs: Matrix = []
     e_cost, cost_mag = 0.0, 0.0
     ambiguous = False
@@ -426,25 +426,28 @@ def error_bound(
                 d_j, e_d = delta[l][j], ed[l][j]
                 for i in range(arch.sizes[l - 1]):
                     a_i, e_a = a[l - 1][i], ea[l - 1][i]
-                    gW[l - 1][j][i] += abs(d_j) * e_a + abs(a_i) * e_d + e_a * e_d
-                    mW[l - 1][j][i] += abs(d_j * a_i)
-                gb[l - 1][j] += e_d
-                mb[l - 1][j] += abs(d_j)
+                    err_W[l - 1][j][i] += abs(d_j) * e_a + abs(a_i) * e_d + e_a * e_d
+                    mag_W[l - 1][j][i] += abs(d_j * a_i)
+                err_b[l - 1][j] += e_d
+                mag_b[l - 1][j] += abs(d_j)
     # Sums over the batch (N terms, plus the 1/N of the mean, in either order).
-    scale = 1.0 / N if arch.reduction == "mean" else 1.0
+    batch_factor = 1.0 / N if arch.reduction == "mean" else 1.0
     gN = gamma(N + 3, eps)
     bW = [
         [
-            [scale * (g + gN * m) for g, m in zip(gr, mr, strict=True)]
+            [batch_factor * (g + gN * m) for g, m in zip(gr, mr, strict=True)]
             for gr, mr in zip(g_l, m_l, strict=True)
         ]
-        for g_l, m_l in zip(gW, mW, strict=True)
+        for g_l, m_l in zip(err_W, mag_W, strict=True)
     ]
     bb = [
-        [scale * (g + gN * m) if arch.bias != "off" else 0.0 for g, m in zip(g_l, m_l, strict=True)]
-        for g_l, m_l in zip(gb, mb, strict=True)
+        [
+            batch_factor * (g + gN * m) if arch.bias != "off" else 0.0
+            for g, m in zip(g_l, m_l, strict=True)
+        ]
+        for g_l, m_l in zip(err_b, mag_b, strict=True)
     ]
-    return Bound(outputs, scale * (e_cost + gN * cost_mag), bW, bb, ambiguous)
+    return Bound(outputs, batch_factor * (e_cost + gN * cost_mag), bW, bb, ambiguous)
 
 
 def step_bound(
@@ -460,10 +463,9 @@ def step_bound(
     """Bounds on the parameters after θ ← θ − η ∂C/∂θ, given the bounds before the step."""
     eps = EPS[dtype]
     eW, eb = _initial_errors(params, dtype, eW, eb)
-    eta = learning_rate
 
     def after(e: float, v: float, g: float, eg: float) -> float:
-        return e + eta * eg + 3 * eps * (abs(eta * g) + abs(v))
+        return e + learning_rate * eg + 3 * eps * (abs(learning_rate * g) + abs(v))
 
     new_eW = [
         [

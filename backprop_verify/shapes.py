@@ -48,11 +48,11 @@ def _descend(
     arch: reference.Architecture,
     params: vectorized.Parameters,
     grads: vectorized.Gradients,
-    eta: float,
+    learning_rate: float,
 ) -> vectorized.Parameters:
-    W = [w - eta * g for w, g in zip(params.W, grads.W, strict=True)]
+    W = [w - learning_rate * g for w, g in zip(params.W, grads.W, strict=True)]
     b = (
-        [v - eta * g for v, g in zip(params.b, grads.b, strict=True)]
+        [v - learning_rate * g for v, g in zip(params.b, grads.b, strict=True)]
         if arch.bias == "on"
         else [v.copy() for v in params.b]
     )
@@ -110,12 +110,16 @@ def column_vectors(
         )
 
     def sgd_step(
-        arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any, eta: float
+        arch: reference.Architecture,
+        params: vectorized.Parameters,
+        X: Any,
+        Y: Any,
+        learning_rate: float,
     ) -> vectorized.Parameters:
         if update is None:
-            return _descend(arch, params, backward(arch, params, X, Y), eta)
+            return _descend(arch, params, backward(arch, params, X, Y), learning_rate)
         W, b = columns(params)
-        update(arch, W, b, samples(X), samples(Y), eta)
+        update(arch, W, b, samples(X), samples(Y), learning_rate)
         return vectorized.Parameters(W, [np.ravel(v) for v in b])
 
     return Checked(forward, cost, backward, sgd_step)
@@ -156,12 +160,16 @@ def row_batches(
         return vectorized.Gradients(list(dW), list(db), cost(arch, params, X, Y))
 
     def sgd_step(
-        arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any, eta: float
+        arch: reference.Architecture,
+        params: vectorized.Parameters,
+        X: Any,
+        Y: Any,
+        learning_rate: float,
     ) -> vectorized.Parameters:
         if update is None:
-            return _descend(arch, params, backward(arch, params, X, Y), eta)
+            return _descend(arch, params, backward(arch, params, X, Y), learning_rate)
         W, b = copies(params)
-        update(arch, W, b, np.asarray(X), np.asarray(Y), eta)
+        update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
         return vectorized.Parameters(W, b)
 
     return Checked(forward, cost, backward, sgd_step)

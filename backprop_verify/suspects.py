@@ -86,24 +86,28 @@ def variant_gradients(
                     db[l - 1][n] += d
                 else:
                     db[l - 1][j] += d
-    scale = 1.0 / N if arch.reduction == "mean" else 1.0
+    batch_factor = 1.0 / N if arch.reduction == "mean" else 1.0
     if arch.bias == "off":
         db = [[0.0] * len(row) for row in db]
     return reference.Gradients(
-        [[[g * scale for g in row] for row in W_l] for W_l in dW],
-        [[g * scale for g in row] for row in db],
-        total * scale,
+        [[[g * batch_factor for g in row] for row in W_l] for W_l in dW],
+        [[g * batch_factor for g in row] for row in db],
+        total * batch_factor,
     )
 
 
 def stale_step(
-    arch: reference.Architecture, p: reference.Parameters, X: Matrix, Y: Matrix, eta: float
+    arch: reference.Architecture,
+    p: reference.Parameters,
+    X: Matrix,
+    Y: Matrix,
+    learning_rate: float,
 ) -> reference.Parameters:
     """One step that updates W[l] before computing δ[l−1] from it (so BP2 sees new weights)."""
     L, N = arch.L, len(X)
     W = [[list(row) for row in W_l] for W_l in p.W]
     b = [list(row) for row in p.b]
-    scale = eta / N if arch.reduction == "mean" else eta
+    step_size = learning_rate / N if arch.reduction == "mean" else learning_rate
     per_sample = [feed_forward(arch, p, x) for x in X]
     deltas = [
         output_delta(arch.activations[-1], arch.loss, z[L], a[L], y)
@@ -113,9 +117,9 @@ def stale_step(
         for n, (_, a) in enumerate(per_sample):
             for j, d in enumerate(deltas[n]):
                 for i, a_i in enumerate(a[l - 1]):
-                    W[l - 1][j][i] -= scale * d * a_i
+                    W[l - 1][j][i] -= step_size * d * a_i
                 if arch.bias == "on":
-                    b[l - 1][j] -= scale * d
+                    b[l - 1][j] -= step_size * d
         if l > 1:
             name = arch.activations[l - 2]
             prime = activation(name).phi_prime

@@ -23,7 +23,7 @@ def _prepare(arch: Architecture, params: Parameters, X: Any, Y: Any) -> tuple[Wo
 
 def backward(arch: Architecture, params: Parameters, X: Any, Y: Any) -> Gradients:
     ws, Xa, Ya = _prepare(arch, params, X, Y)
-    C = ws.gradients(params, np.ascontiguousarray(Xa), np.ascontiguousarray(Ya))
+    C = ws.cost_and_gradients(params, np.ascontiguousarray(Xa), np.ascontiguousarray(Ya))
     return Gradients([g.copy() for g in ws.dW], [g.copy() for g in ws.db], C)
 
 

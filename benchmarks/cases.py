@@ -102,14 +102,14 @@ def arrays(config: Config, dtype: Any) -> tuple[vectorized.Parameters, np.ndarra
 @cache
 def check_agreement(config: Config) -> bool:
     """Before anything is timed: the vectorized gradients (public API and the trainer's
-    workspace, float64) equal the reference's within the rounding bound of tests/rounding.py."""
+    workspace, float64) equal the reference's within the rounding bound of backprop_verify/rounding.py."""
     p, X, Y = lists(config)
     bound = error_bound(config.arch, p, X, Y, "float64")
     want = reference.backward(config.arch, p, X, Y)
     pv, Xa, Ya = arrays(config, np.float64)
     api = vectorized.backward(config.arch, pv, Xa, Ya)
     ws = Workspace(config.arch, config.batch)
-    ws.gradients(pv, Xa, Ya)
+    ws.cost_and_gradients(pv, Xa, Ya)
     for name, got in (("vectorized", api.W), ("workspace", ws.dW)):
         assert_close(
             f"{config.name}: {name} dC/dW", [g.tolist() for g in got], want.W, bound.W, "float64"

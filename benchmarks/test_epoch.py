@@ -57,7 +57,7 @@ def per_sample_epoch(
     Y: FloatArray,
     order: np.ndarray,
     batch: int,
-    eta: float,
+    learning_rate: float,
 ) -> None:
     """Seed 004's way: for each mini-batch, zero the gradients, accumulate each sample's
     (vectorized within the sample), then apply the mean."""
@@ -68,12 +68,12 @@ def per_sample_epoch(
         for g in (*sums_W, *sums_b):
             g.fill(0.0)
         for n in rows:
-            ws.gradients(params, X[n : n + 1], Y[n : n + 1], cost=False)
+            ws.cost_and_gradients(params, X[n : n + 1], Y[n : n + 1], cost=False)
             for s, g in zip((*sums_W, *sums_b), (*ws.dW, *ws.db), strict=True):
                 s += g
-        scale = eta / rows.shape[0]
+        step_size = learning_rate / rows.shape[0]
         for w, s in zip((*params.W, *params.b), (*sums_W, *sums_b), strict=True):
-            w -= scale * s
+            w -= step_size * s
 
 
 def _tag(benchmark: Any, impl: str) -> None:

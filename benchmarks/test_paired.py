@@ -1,6 +1,6 @@
 """The performance targets, measured in pairs (benchmarks/paired.py): the trainer's step over
-the NumPy bound (benchmarks/numpy_bound.py, the fewest NumPy calls we found for the same
-step; 784-40-10, float64, N = 1, 20, 128) and its MNIST epoch over the bound's epoch, with
+the fewest-calls step (benchmarks/fewest_calls.py, the fewest NumPy calls we found for the same
+step; 784-40-10, float64, N = 1, 20, 128) and its MNIST epoch over the fewest-calls epoch, with
 their targets; float64 over float32 at N = 128. Beside them, for information, each over
 its floor (the matrix products alone) and the per-sample way over the batched one. Each
 ratio is stored in the benchmark's extra_info, with its target where it has one."""
@@ -14,7 +14,7 @@ import pytest
 
 import reference
 import vectorized
-from backprop_cli.numpy_bound import BoundStep
+from backprop_cli.fewest_calls import FewestCallsStep
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
 from benchmarks.cases import Config, arrays, floor
@@ -22,22 +22,22 @@ from benchmarks.test_epoch import SMALL, mnist, per_sample_epoch
 from vectorized.workspace import Workspace, quiet
 
 ARCH = SMALL.arch
-TARGETS = {1: "<= 1.2", 20: "<= 1.1", 128: "<= 1.1"}  # the trainer's step / the bound's
+TARGETS = {1: "<= 1.2", 20: "<= 1.1", 128: "<= 1.1"}  # the trainer's step / the fewest-calls step's
 
 
-def checked_bound(X: np.ndarray, Y: np.ndarray, eta: float) -> BoundStep:
-    """A BoundStep for this batch, whose first step has been checked against the reference
-    within the one-step rounding bound (tests/rounding.py): a bound that computed something
-    else would bound nothing."""
+def checked_fewest_calls(X: np.ndarray, Y: np.ndarray, learning_rate: float) -> FewestCallsStep:
+    """A FewestCallsStep for this batch, whose first step has been checked against the reference
+    within the one-step rounding bound (backprop_verify/rounding.py): a bound that computed something
+    else would be a target for nothing."""
     start = reference.init_parameters(ARCH, seed=0)
     Xl, Yl = X.tolist(), Y.tolist()
-    want = reference.sgd_step(ARCH, start, Xl, Yl, eta)
-    eW, eb = one_step_bound(ARCH, start, Xl, Yl, eta)
-    probe = BoundStep(ARCH, vectorized.to_arrays(start), X, Y, eta)
+    want = reference.sgd_step(ARCH, start, Xl, Yl, learning_rate)
+    eW, eb = one_step_bound(ARCH, start, Xl, Yl, learning_rate)
+    probe = FewestCallsStep(ARCH, vectorized.to_arrays(start), X, Y, learning_rate)
     probe.step()()
     W, b = probe.parameters()
-    assert_close("NumPy bound W", W, want.W, eW, "float64")
-    assert_close("NumPy bound b", b, want.b, eb, "float64")
+    assert_close("fewest-calls step W", W, want.W, eW, "float64")
+    assert_close("fewest-calls step b", b, want.b, eb, "float64")
     return probe
 
 
@@ -57,20 +57,22 @@ def _trainer_step(config: Config) -> Any:
 
 
 @pytest.mark.parametrize("batch", [1, 20, 128])
-def test_step_over_bound(benchmark: Any, batch: int) -> None:
+def test_step_over_fewest_calls(benchmark: Any, batch: int) -> None:
     from benchmarks.paired import paired_ratio
 
     config = Config(f"784-40-10 N={batch}", ARCH, batch)
     _, X, Y = arrays(config, "float64")
-    bound = checked_bound(X, Y, 1e-3).step()
+    fewest = checked_fewest_calls(X, Y, 1e-3).step()
     step = _trainer_step(config)
     pairs = 20 if benchmark.disabled else 2000 // max(1, batch // 20)
 
     def measure() -> float:
         with quiet():
-            return paired_ratio(step, bound, pairs)
+            return paired_ratio(step, fewest, pairs)
 
-    _store(benchmark, f"step / NumPy bound, 784-40-10 N={batch} float64", measure, TARGETS[batch])
+    _store(
+        benchmark, f"step / fewest-calls step, 784-40-10 N={batch} float64", measure, TARGETS[batch]
+    )
 
 
 @pytest.mark.parametrize("batch", [1, 20, 128])
@@ -89,16 +91,16 @@ def test_step_over_floor(benchmark: Any, batch: int) -> None:
 
 
 @pytest.mark.parametrize("batch", [1, 20, 128])
-def test_bound_over_floor(benchmark: Any, batch: int) -> None:
+def test_fewest_calls_over_floor(benchmark: Any, batch: int) -> None:
     from benchmarks.paired import paired_ratio
 
     config = Config(f"784-40-10 N={batch}", ARCH, batch)
     _, X, Y = arrays(config, "float64")
-    run = checked_bound(X, Y, 1e-3).step()
+    run = checked_fewest_calls(X, Y, 1e-3).step()
     pairs = 20 if benchmark.disabled else 2000 // max(1, batch // 20)
     _store(
         benchmark,
-        f"NumPy bound / floor, 784-40-10 N={batch} float64",
+        f"fewest-calls step / floor, 784-40-10 N={batch} float64",
         lambda: paired_ratio(run, floor(config, "float64"), pairs),
         "",
     )
@@ -140,19 +142,19 @@ def _trainer(X: Any, Y: Any, batches: list[Any]) -> Any:
     return batched
 
 
-def _bound(X: Any, Y: Any, batches: list[Any]) -> Any:
-    """The NumPy bound's way with one mini-batch (checked on the first one)."""
-    bound = checked_bound(X[batches[0]], Y[batches[0]], SMALL.learning_rate)
-    run = bound.step()
+def _fewest_calls(X: Any, Y: Any, batches: list[Any]) -> Any:
+    """The fewest-calls step's way with one mini-batch (checked on the first one)."""
+    fewest = checked_fewest_calls(X[batches[0]], Y[batches[0]], SMALL.learning_rate)
+    run = fewest.step()
 
     def batched(rows: Any) -> None:
-        bound.gather(X, Y, rows)
+        fewest.gather(X, Y, rows)
         run()
 
     return batched
 
 
-WAYS = {"batched": _trainer, "NumPy bound": _bound}
+WAYS = {"batched": _trainer, "fewest-calls step": _fewest_calls}
 
 
 @pytest.mark.parametrize("way", WAYS)
@@ -176,27 +178,25 @@ def test_epoch_over_floor(benchmark: Any, way: str) -> None:
     _store(benchmark, f"{way} epoch / its floor, MNIST 784-40-10 N=20 float64", measure, "")
 
 
-def test_epoch_over_bound(benchmark: Any) -> None:
+def test_epoch_over_fewest_calls(benchmark: Any) -> None:
     """Every mini-batch of one epoch, the trainer's way (gather + step) back to back with the
-    bound's way; the ratio of the totals."""
+    fewest-calls step's way; the ratio of the totals."""
     X, Y, batches = _epoch_pairs(benchmark)
-    trainer, bound = _trainer(X, Y, batches), _bound(X, Y, batches)
+    trainer, fewest = _trainer(X, Y, batches), _fewest_calls(X, Y, batches)
 
     def measure() -> float:
         from benchmarks.paired import time_pair
 
-        spent, spent_bound = 0.0, 0.0
+        spent, spent_fewest = 0.0, 0.0
         with quiet():
             for k, rows in enumerate(batches):
                 t_a, t_b = time_pair(
-                    lambda r=rows: trainer(r), lambda r=rows: bound(r), bool(k % 2)
+                    lambda r=rows: trainer(r), lambda r=rows: fewest(r), bool(k % 2)
                 )
-                spent, spent_bound = spent + t_a, spent_bound + t_b
-        return spent / spent_bound
+                spent, spent_fewest = spent + t_a, spent_fewest + t_b
+        return spent / spent_fewest
 
-    _store(
-        benchmark, "epoch / NumPy bound's epoch, MNIST 784-40-10 N=20 float64", measure, "<= 1.1"
-    )
+    _store(benchmark, "epoch / fewest-calls epoch, MNIST 784-40-10 N=20 float64", measure, "<= 1.1")
 
 
 @pytest.mark.parametrize("way", WAYS)

@@ -21,7 +21,7 @@ from benchmarks.cases import CONFIGS, Config, arrays, check_agreement, floor, li
 from vectorized.workspace import Workspace
 
 IDS = [c.name for c in CONFIGS]
-ETA = 1e-3
+LEARNING_RATE = 1e-3
 
 
 def _tag(benchmark: Any, config: Config, impl: str, op: str) -> None:
@@ -47,7 +47,12 @@ def test_reference(benchmark: Any, config: Config, op: str) -> None:
     if op == "gradient":
         _run(benchmark, config, lambda: reference.backward(config.arch, p, X, Y), slow=True)
     else:
-        _run(benchmark, config, lambda: reference.sgd_step(config.arch, p, X, Y, ETA), slow=True)
+        _run(
+            benchmark,
+            config,
+            lambda: reference.sgd_step(config.arch, p, X, Y, LEARNING_RATE),
+            slow=True,
+        )
 
 
 @cache
@@ -55,10 +60,10 @@ def loops_agree(config: Config) -> bool:
     """Before they are timed: one step of each loop baseline equals the reference's step
     within the one-step rounding bound."""
     p, X, Y = lists(config)
-    want = reference.sgd_step(config.arch, p, X, Y, ETA)
-    eW, eb = one_step_bound(config.arch, p, X, Y, ETA)
+    want = reference.sgd_step(config.arch, p, X, Y, LEARNING_RATE)
+    eW, eb = one_step_bound(config.arch, p, X, Y, LEARNING_RATE)
     for name, step in (("fast loop", fast_step), ("reference maths", maths_step)):
-        got = step(config.arch, p, X, Y, ETA)
+        got = step(config.arch, p, X, Y, LEARNING_RATE)
         assert_close(f"{name} W", got.W, want.W, eW, "float64")
         assert_close(f"{name} b", got.b, want.b, eb, "float64")
     return True
@@ -73,7 +78,7 @@ def test_loop_baselines(benchmark: Any, config: Config, impl: str) -> None:
     _tag(benchmark, config, impl, "step")
     p, X, Y = lists(config)
     step = maths_step if impl == "reference-maths" else fast_step
-    _run(benchmark, config, lambda: step(config.arch, p, X, Y, ETA), slow=True)
+    _run(benchmark, config, lambda: step(config.arch, p, X, Y, LEARNING_RATE), slow=True)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)
@@ -86,7 +91,7 @@ def test_vectorized_api(benchmark: Any, config: Config, op: str) -> None:
     if op == "gradient":
         benchmark(vectorized.backward, config.arch, p, X, Y)
     else:
-        benchmark(vectorized.sgd_step, config.arch, p, X, Y, ETA)
+        benchmark(vectorized.sgd_step, config.arch, p, X, Y, LEARNING_RATE)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)
@@ -99,9 +104,9 @@ def test_workspace(benchmark: Any, config: Config, dtype: str, op: str) -> None:
     p, X, Y = arrays(config, dtype)
     ws = Workspace(config.arch, config.batch, dtype)
     if op == "gradient":
-        benchmark(ws.gradients, p, X, Y)
+        benchmark(ws.cost_and_gradients, p, X, Y)
     else:
-        benchmark(ws.step, p, X, Y, ETA)
+        benchmark(ws.step, p, X, Y, LEARNING_RATE)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)

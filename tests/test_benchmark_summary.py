@@ -73,18 +73,18 @@ def test_paired_ratios_are_listed() -> None:
     assert lines[1].split() == ["step", "/", "floor", "1.25x", "<=", "1.3"]
 
 
-def test_numpy_bound_refuses_other_networks() -> None:
+def test_fewest_calls_refuses_other_networks() -> None:
     """The bound is written for one architecture; it must not silently time another."""
     import numpy as np
 
     import reference
     import vectorized
-    from backprop_cli.numpy_bound import BoundStep
+    from backprop_cli.fewest_calls import FewestCallsStep
 
     arch = reference.Architecture((4, 3, 2), ("tanh", "sigmoid"), "half_squared_error")
     params = vectorized.init_parameters(arch, seed=0)
-    with pytest.raises(ValueError, match="the bound covers"):
-        BoundStep(arch, params, np.zeros((1, 4)), np.zeros((1, 2)), 0.1)
+    with pytest.raises(ValueError, match="the fewest-calls step covers"):
+        FewestCallsStep(arch, params, np.zeros((1, 4)), np.zeros((1, 2)), 0.1)
 
 
 def test_a_disturbed_run_is_called_so_not_printed_as_a_result() -> None:

@@ -101,7 +101,7 @@ def test_gradients_do_not_change_the_parameters(impl: Implementation) -> None:
 def test_an_exponential_flushed_to_zero_is_within_the_bound() -> None:
     """float32's e^{95} overflows, so the workspace's σ(−95) is 0 where the true value is
     5.5e-42; a δ of 2e11 turns that into a weight gradient of 1.1e-30, above the underflow
-    floor. The bound accounts for the flushed exponential, so this correct step agrees."""
+    allowance. The bound accounts for the flushed exponential, so this correct step agrees."""
     from backprop_verify.adapters import BUILT_IN
     from backprop_verify.comparison import assert_close
     from backprop_verify.rounding import error_bound

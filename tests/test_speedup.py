@@ -32,8 +32,8 @@ def test_sweep_writes_table_csv_and_plot(
         assert float(r["speedup_over_fast_loop"]) == pytest.approx(
             float(r["fast_loop_s"]) / float(r["vectorized_s"])
         )
-        assert float(r["over_bound"]) == pytest.approx(
-            float(r["vectorized_s"]) / float(r["bound_s"])
+        assert float(r["over_fewest_calls"]) == pytest.approx(
+            float(r["vectorized_s"]) / float(r["fewest_calls_s"])
         )
     assert (tmp_path / "speedup.md").read_text(encoding="utf-8").count("\n| ") == 2 + 4
     assert (tmp_path / "speedup.png").read_bytes()[:4] == b"\x89PNG"

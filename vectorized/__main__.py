@@ -1,4 +1,5 @@
-"""``python -m vectorized compare|train|trace``."""
+"""``python -m vectorized``: only the entry point; the command line itself lives with the
+other commands in backprop_cli.vectorized_cli."""
 
 from __future__ import annotations
 

@@ -308,12 +308,12 @@ class Workspace:
             views = self._views[m] = tuple([buf[:m] for buf in group] for group in bufs)
         return views
 
-    def gradients(
+    def cost_and_gradients(
         self, params: Parameters, X: FloatArray, Y: FloatArray, cost: bool = True
     ) -> float:
         """∂C/∂W[l], ∂C/∂b[l] into ``dW``, ``db`` for a checked batch; returns C (or 0)."""
         with quiet():
-            return self._backprop(params, X, Y, scale=1.0, cost=cost)
+            return self._backprop(params, X, Y, factor=1.0, cost=cost)
 
     def step(
         self,
@@ -369,10 +369,10 @@ class Workspace:
         params: Parameters,
         X: FloatArray,
         Y: FloatArray,
-        scale: float,
+        factor: float,
         cost: bool,
     ) -> float:
-        """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (scaled by ``scale``); returns C.
+        """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (times ``factor``); returns C.
 
         Run under ``quiet()``: e^{-z} of the sigmoid may overflow (see
         _sigmoid), and a diverging run may overflow or give NaN anywhere; the results are
@@ -388,8 +388,8 @@ class Workspace:
             self._times_phi_prime,
         )
         # The same products either way; NumPy's np.dot path costs less per call for one
-        # sample (and for the vector 1ᵀ Δ), np.matmul's less for batches (measured: 3.2 against
-        # 3.6 us for 1×784 @ 784×40, 33 against 25 us for 20×784 @ 784×40).
+        # sample (and for the vector 1ᵀ Δ), np.matmul's less for batches (docs/performance.md,
+        # lab notes).
         dot = np.dot
         matmul = dot if m == 1 else np.matmul
         A[0] = X
@@ -404,9 +404,9 @@ class Workspace:
             total = total / m if self._mean else total
         self._output_error(self._out, Z[L], A[L], Y, T[L], D[L], one)  # BP1
         if self._mean:
-            scale /= m  # the 1/N of the mean
-        if scale != 1.0:
-            D[L] *= scale
+            factor /= m  # the 1/N of the mean
+        if factor != 1.0:
+            D[L] *= factor
         for l in range(L, 0, -1):
             if l > 1:
                 matmul(D[l], W[l - 1], out=D[l - 1])  # BP2

@@ -1,4 +1,4 @@
-"""The fewest NumPy calls we found for one SGD step of an n0-n1-n2 sigmoid network: a bound.
+"""The fewest NumPy calls we found for one SGD step of an n0-n1-n2 sigmoid network: a target.
 
 Whatever a NumPy step does besides its matrix products (the floor) is element-wise calls,
 and each costs at least NumPy's dispatch plus one pass over its arrays. This module writes
@@ -35,14 +35,19 @@ from vectorized.arrays import FloatArray, Parameters
 SHAPE = (("sigmoid", "sigmoid"), "half_squared_error", "mean", "on")
 
 
-class BoundStep:
+class FewestCallsStep:
     """One step of an n0-n1-n2 sigmoid network, half squared error, mean, biases on."""
 
     def __init__(
-        self, arch: Architecture, params: Parameters, X: FloatArray, Y: FloatArray, eta: float
+        self,
+        arch: Architecture,
+        params: Parameters,
+        X: FloatArray,
+        Y: FloatArray,
+        learning_rate: float,
     ) -> None:
         if (arch.activations, arch.loss, arch.reduction, arch.bias) != SHAPE or arch.L != 2:
-            raise ValueError(f"the bound covers {SHAPE} with two layers; got {arch}")
+            raise ValueError(f"the fewest-calls step covers {SHAPE} with two layers; got {arch}")
         N, n1, dtype = X.shape[0], arch.sizes[1], X.dtype
         self.V1, self.nb1 = -params.W[0], -params.b[0]
         self.V2 = -np.concatenate([params.W[1], params.b[1][:, None]], axis=1)  # −[W[2] | b[2]]
@@ -52,7 +57,7 @@ class BoundStep:
         self.E2, self.A2, self.T2, self.D2 = (np.empty_like(self.Y) for _ in range(4))
         self.dV1, self.dV2 = np.empty_like(self.V1), np.empty_like(self.V2)
         self.db1, self.ones = np.empty_like(self.nb1), np.ones(N, dtype)
-        self.s = eta / N
+        self.s = learning_rate / N
 
     def gather(self, X: FloatArray, Y: FloatArray, rows: npt.NDArray[np.intp]) -> None:
         """X[rows], Y[rows] into the step's input buffers (rows must be valid)."""
