@@ -359,9 +359,9 @@ def table() -> list[Property]:
         *(_loss_slope(loss) for loss in reference.LOSSES),
         Property("inputs are not modified", untouched, _with_eta, _always, "none"),
         Property(
-            f"saturated {'/'.join(saturating)}", agreement, _saturating, _needs_any(saturating)
+            "saturated activations", agreement, _saturating, _needs_any(saturating)
         ),
-        Property(f"{'/'.join(kinked)} exactly at a kink", agreement, _kinked, _needs_any(kinked)),
+        Property("z exactly at a kink of φ", agreement, _kinked, _needs_any(kinked)),
         Property(
             "frozen and absent biases",
             biases_fixed,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference
+from backprop_verify.adapters import BUILT_IN
 from backprop_verify.capabilities import Capabilities
 from backprop_verify.diagnosis import _factor_suspects
 from backprop_verify.finite_differences import _kink_sides
@@ -111,12 +113,19 @@ def test_softmax_is_bounded_and_the_workspace_guards_exactly_the_unbounded_layer
 
 
 def test_the_checker_draws_what_the_declarations_say() -> None:
-    names = {p.name for p in table()}
-    saturating = [n for n, d in ACTIVATIONS.items() if d.saturates]
-    kinked = [n for n, d in ACTIVATIONS.items() if d.kinks]
-    assert f"saturated {'/'.join(saturating)}" in names
-    assert f"{'/'.join(kinked)} exactly at a kink" in names
-    assert {f"finite differences, {loss}" for loss in LOSSES} <= names
+    props = {p.name: p for p in table()}
+    saturating = tuple(n for n, d in ACTIVATIONS.items() if d.saturates)
+    kinked = tuple(n for n, d in ACTIVATIONS.items() if d.kinks)
+    for name, needed in (
+        ("saturated activations", saturating),
+        ("z exactly at a kink of φ", kinked),
+    ):
+        for act in ACTIVATIONS:
+            impl = replace(
+                BUILT_IN[0], caps=Capabilities(hidden=(), output=(act,), losses=tuple(LOSSES))
+            )
+            assert (props[name].applies(impl) is None) == (act in needed), (name, act)
+    assert {f"finite differences, {loss}" for loss in LOSSES} <= set(props)
 
 
 @settings(max_examples=30, deadline=None, database=None)
