@@ -1,4 +1,4 @@
-"""``python -m vectorized compare|train|trace|mnist|download|speedup``."""
+"""``python -m vectorized compare|train|trace|mnist|download|speedup|performance``."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,44 +208,36 @@ def test_training_piped_with_its_output_keeps_every_line_whole(tmp_path: Path) -
     assert epoch.startswith("  epoch 1: training cost ") and epoch.endswith(" s")
 
 
-def test_a_download_shows_lines_in_a_log_and_a_bar_on_a_terminal(tmp_path: Path) -> None:
+def _download(folder: Path, stderr: Any, **env: str) -> subprocess.CompletedProcess[str]:
+    """``download`` from the real files as a file:// mirror into ``folder``."""
     mirror = real_mnist_dir().resolve().as_uri() + "/"
-    argv = ["vectorized", "download", "--mirror", mirror]
+    argv = ["vectorized", "download", "--mirror", mirror, "--data", str(folder)]
+    return subprocess.run(
+        _command(argv),
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=_environ(BACKPROP_PROGRESS_AFTER="0", **env),
+        check=False,
+    )
+
+
+def test_a_download_shows_lines_in_a_log_and_a_bar_on_a_terminal(tmp_path: Path) -> None:
     log = tmp_path / "log.txt"
     with log.open("w") as stderr:
-        done = subprocess.run(
-            _command([*argv, "--data", str(tmp_path / "a")]),
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env=_environ(BACKPROP_PROGRESS_AFTER="0"),
-            check=False,
-        )
+        done = _download(tmp_path / "a", stderr)
     assert done.returncode == 0 and done.stdout.startswith("MNIST verified in ")
     text = log.read_text()
     assert text and error_lines(text) == []  # progress lines only, and no frame
     assert text.splitlines()[0].startswith("download: ")
     leader, follower = pty.openpty()
-    done = subprocess.run(
-        _command([*argv, "--data", str(tmp_path / "b")]),
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        text=True,
-        env=_environ(BACKPROP_PROGRESS_AFTER="0"),
-        check=False,
-    )
+    done = _download(tmp_path / "b", follower)
     os.close(follower)
     shown = os.read(leader, 1 << 16).decode()
     os.close(leader)
     assert done.returncode == 0
     assert shown.startswith("\rdownload [") and shown.count("\r") >= 2
-    off = subprocess.run(
-        _command([*argv, "--data", str(tmp_path / "c")]),
-        capture_output=True,
-        text=True,
-        env=_environ(BACKPROP_PROGRESS="off", BACKPROP_PROGRESS_AFTER="0"),
-        check=False,
-    )
+    off = _download(tmp_path / "c", subprocess.PIPE, BACKPROP_PROGRESS="off")
     assert off.returncode == 0 and off.stderr == ""
 
 
