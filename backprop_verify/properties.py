@@ -358,9 +358,7 @@ def table() -> list[Property]:
         ),
         *(_loss_slope(loss) for loss in reference.LOSSES),
         Property("inputs are not modified", untouched, _with_eta, _always, "none"),
-        Property(
-            "saturated activations", agreement, _saturating, _needs_any(saturating)
-        ),
+        Property("saturated activations", agreement, _saturating, _needs_any(saturating)),
         Property("z exactly at a kink of φ", agreement, _kinked, _needs_any(kinked)),
         Property(
             "frozen and absent biases",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 
 import pytest
 from hypothesis import settings
@@ -68,7 +69,7 @@ def _reads_stderr(function: object) -> bool:
         source = inspect.getsource(function)  # type: ignore[arg-type]
     except (OSError, TypeError):
         return False
-    return ".err" in source or "stderr" in source
+    return re.search(r"\.err\b|\berr\b|stderr", source) is not None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

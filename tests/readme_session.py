@@ -46,9 +46,7 @@ def cut(text: str) -> str:
 
 def block(status: int, text: str) -> str:
     """The README's block: the command, its output cut, and its exit status."""
-    return (
-        f"{BEGIN}\n```text\n$ {' '.join(COMMAND)}\n{cut(text)}\n$ echo $?\n{status}\n```\n{END}"
-    )
+    return f"{BEGIN}\n```text\n$ {' '.join(COMMAND)}\n{cut(text)}\n$ echo $?\n{status}\n```\n{END}"
 
 
 def normalized(text: str) -> str:
