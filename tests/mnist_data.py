@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -11,17 +12,26 @@ from backprop_cli.mnist_cli import fetch_mnist
 from backprop_data.idx import IdxError, write_idx
 
 
+@cache
+def _lookup() -> Path | str:
+    """The folder, or why it could not be had: looked up (and downloaded) once a session."""
+    try:
+        return fetch_mnist()
+    except IdxError as exc:
+        return str(exc)
+
+
 def real_mnist_dir() -> Path:
     """The real MNIST files by the product's one lookup ($BACKPROP_MNIST_DIR, else the user
-    cache), fetched there with the verified download when missing.
+    cache), fetched there with the verified download when missing, once a session.
 
     A test that needs them fails, in one line naming both remedies, only when they are
     missing and the download fails: it never skips, and so never passes without real data.
     """
-    try:
-        return fetch_mnist()
-    except IdxError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    found = _lookup()
+    if isinstance(found, str):
+        pytest.fail(found, pytrace=False)
+    return found
 
 
 def fake_mnist(

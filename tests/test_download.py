@@ -173,3 +173,27 @@ def test_downloaded_files_get_the_usual_permissions(
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "a.gz").stat().st_mode) == 0o644
+
+
+def test_offline_each_mnist_test_fails_in_one_line_and_the_download_is_tried_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests import mnist_data
+
+    calls: list[int] = []
+
+    def offline() -> Path:
+        calls.append(1)
+        raise IdxError("MNIST files not found; the download failed")
+
+    monkeypatch.setattr(mnist_data, "fetch_mnist", offline)
+    mnist_data._lookup.cache_clear()
+    try:
+        for _ in range(3):
+            with pytest.raises(pytest.fail.Exception) as failed:
+                mnist_data.real_mnist_dir()
+            assert str(failed.value) == "MNIST files not found; the download failed"
+            assert failed.value.__context__ is None  # no "During handling of the above…"
+        assert calls == [1]
+    finally:
+        mnist_data._lookup.cache_clear()
