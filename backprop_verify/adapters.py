@@ -40,6 +40,7 @@ class Implementation:
     dtype: str  # "float64" or "float32": which rounding analysis applies
     on_lists: bool = False  # the reference's signatures (nested lists)
     caps: Capabilities = field(default_factory=Capabilities)
+    declared: bool = True  # whether the module declared its capabilities
 
     @property
     def has_step(self) -> bool:
@@ -56,6 +57,13 @@ class Implementation:
 
     def _data(self, X: list[list[float]]) -> Any:
         return X if self.on_lists else np.asarray(X, dtype=self.dtype)
+
+    def _targets(self, Y: list[list[float]]) -> Any:
+        """Y as the module takes it: rows, or integer class labels of shape (N,) (the
+        drawn rows are then one-hot)."""
+        if self.caps.targets == "labels":
+            return np.asarray(Y).argmax(axis=1).astype(np.intp)
+        return self._data(Y)
 
     def _lists(self, obj: Any) -> reference.Parameters:
         """The module's parameters or gradients as the contract's nested lists."""
@@ -86,7 +94,7 @@ class Implementation:
         X: list[list[float]],
         Y: list[list[float]],
     ) -> float:
-        return float(self.module.cost(arch, self._params(p), self._data(X), self._data(Y)))
+        return float(self.module.cost(arch, self._params(p), self._data(X), self._targets(Y)))
 
     def backward(
         self,
@@ -95,7 +103,7 @@ class Implementation:
         X: list[list[float]],
         Y: list[list[float]],
     ) -> reference.Gradients:
-        g = self.module.backward(arch, self._params(p), self._data(X), self._data(Y))
+        g = self.module.backward(arch, self._params(p), self._data(X), self._targets(Y))
         lists = self._lists(g)
         return reference.Gradients(lists.W, lists.b, float(g.cost))
 
@@ -109,7 +117,7 @@ class Implementation:
         steps: int = 1,
     ) -> reference.Parameters:
         q = self._params(p)
-        Xn, Yn = self._data(X), self._data(Y)
+        Xn, Yn = self._data(X), self._targets(Y)
         for _ in range(steps):
             q = self.module.sgd_step(arch, q, Xn, Yn, learning_rate)
         return self._lists(q)
@@ -123,7 +131,7 @@ class Implementation:
         learning_rate: float,
     ) -> list[str]:
         """Which arguments a call of each function modified (its own copies are compared)."""
-        q, Xn, Yn = self._params(p), self._data(X), self._data(Y)
+        q, Xn, Yn = self._params(p), self._data(X), self._targets(Y)
         calls: list[tuple[str, Callable[[], object]]] = [
             ("forward", lambda: self.module.forward(arch, q, Xn)),
             ("cost", lambda: self.module.cost(arch, q, Xn, Yn)),
@@ -198,7 +206,7 @@ def load(spec: str) -> Implementation:
         )
     if dtype not in caps.dtypes:
         raise ContractError(f"{spec}: the module declares dtypes {caps.dtypes}; got {dtype}")
-    return Implementation(spec, module, dtype, caps=caps)
+    return Implementation(spec, module, dtype, caps=caps, declared=hasattr(module, "CAPABILITIES"))
 
 
 def import_module(name: str) -> ModuleType:
@@ -211,6 +219,9 @@ def import_module(name: str) -> ModuleType:
             spec = importlib.util.spec_from_file_location(path.stem, path)
             if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has one
                 raise ContractError(f"{name}: cannot be imported")
+            folder = str(path.resolve().parent)  # so that it can import the files beside it
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
             module = importlib.util.module_from_spec(spec)
             sys.modules[path.stem] = module
             spec.loader.exec_module(module)

@@ -9,7 +9,7 @@ its reason, never passed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import reference
@@ -18,6 +18,10 @@ from reference.contract import ContractError
 # How a module stores W[l]: as the contract, (n_l, n_{l-1}) with row j holding the weights
 # into node j (z = W a); or transposed, (n_{l-1}, n_l), as code that computes X @ W does.
 LAYOUTS = ("out_in", "in_out")
+# What targets a module takes: any the loss allows (one-hot or soft rows, 0/1 or soft
+# probabilities); hard ones only (one-hot rows, 0/1); or integer class labels, an array of
+# shape (N,) handed to the module as such (CS231n's loss(X, y)), for categorical losses.
+TARGET_FORMS = ("any", "hard", "labels")
 
 
 def _names(what: str, given: object, allowed: Iterable[str]) -> tuple[str, ...]:
@@ -37,10 +41,14 @@ class Capabilities:
     """The part of the contract an implementation supports.
 
     ``hidden`` and ``output``: activations it supports on hidden layers and on the output
-    layer; ``losses``, ``reductions``, ``biases``: from the contract's names; depth (layers
-    with weights) from ``min_depth`` to ``max_depth``, widths up to ``max_width``, batches
-    up to ``max_batch``; ``learning_rates`` its step accepts; ``dtypes`` it computes in;
-    ``weights`` its layout of W (see LAYOUTS).
+    layer; ``hidden_shared``: one of them for every hidden layer of a network;
+    ``hidden_pattern``: the hidden activations by position (layer 1, 2, …), for code that
+    fixes them; ``losses``, ``reductions``, ``biases``: from the contract's names; depth
+    (layers with weights) from ``min_depth`` to ``max_depth``, widths up to ``max_width``,
+    hidden widths from ``min_hidden_width`` to ``max_hidden_width``, ``output_width`` if the
+    code has one, batches up to ``max_batch``; ``targets`` the form of Y (TARGET_FORMS);
+    ``learning_rates`` its step accepts; ``dtypes`` it computes in; ``weights`` its layout
+    of W (see LAYOUTS).
     """
 
     hidden: tuple[str, ...] = field(default_factory=lambda: hidden_activations())
@@ -55,6 +63,12 @@ class Capabilities:
     learning_rates: tuple[float, ...] = (1e-3, 0.1, 1.0)
     dtypes: tuple[str, ...] = ("float64", "float32")
     weights: str = "out_in"
+    hidden_shared: bool = False
+    hidden_pattern: tuple[str, ...] = ()
+    output_width: int | None = None
+    min_hidden_width: int = 1
+    max_hidden_width: int | None = None  # None: max_width
+    targets: str = "any"
     pairs: tuple[tuple[str, str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +101,7 @@ class Capabilities:
                 raise ContractError(
                     f"learning_rates: expected positive finite numbers; got {rate!r}"
                 )
+        self._check_shapes()
         if self.weights not in LAYOUTS:
             raise ContractError(
                 f"weights: expected one of {', '.join(LAYOUTS)}; got {self.weights!r}"
@@ -101,17 +116,95 @@ class Capabilities:
             )
         object.__setattr__(self, "pairs", pairs)
 
+    def _check_shapes(self) -> None:
+        """The fields that say how networks and targets are shaped by the code."""
+        if not isinstance(self.hidden_shared, bool):
+            raise ContractError(
+                f"hidden_shared: expected True or False; got {self.hidden_shared!r}"
+            )
+        if self.hidden_pattern:
+            _names("hidden_pattern", self.hidden_pattern, self.hidden)
+        widths = {
+            "output_width": self.output_width,
+            "min_hidden_width": self.min_hidden_width,
+            "max_hidden_width": self.max_hidden_width,
+        }
+        for what, n in widths.items():
+            if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
+                raise ContractError(f"{what}: expected a whole number >= 1; got {n!r}")
+            if n is not None and n > self.max_width:
+                raise ContractError(f"{what}: expected at most max_width {self.max_width}; got {n}")
+        if self.min_hidden_width > self.hidden_widths[1]:
+            raise ContractError(
+                f"min_hidden_width, max_hidden_width: expected min <= max; got "
+                f"{self.min_hidden_width} > {self.hidden_widths[1]}"
+            )
+        if self.min_depth > self.depths[1]:
+            raise ContractError(
+                f"min_depth {self.min_depth}: the hidden_pattern names "
+                f"{len(self.hidden_pattern)} hidden layers, so at most depth {self.depths[1]}"
+            )
+        if self.targets not in TARGET_FORMS:
+            raise ContractError(
+                f"targets: expected one of {', '.join(TARGET_FORMS)}; got {self.targets!r}"
+            )
+        if self.targets == "labels":
+            others = [n for n in self.losses if reference.LOSSES[n].targets != "distribution"]
+            if others:
+                raise ContractError(
+                    f"targets labels: class labels stand for one-hot rows, so every loss must "
+                    f"take distributions (categorical_cross_entropy); got {', '.join(others)}"
+                )
+
+    @property
+    def hidden_widths(self) -> tuple[int, int]:
+        """The widths a hidden layer can be drawn with."""
+        high = self.max_width if self.max_hidden_width is None else self.max_hidden_width
+        return (self.min_hidden_width, high)
+
     @property
     def depths(self) -> tuple[int, int]:
-        """The depths that can be drawn: hidden layers only with hidden activations."""
-        return (self.min_depth, self.max_depth if self.hidden else 1)
+        """The depths that can be drawn: hidden layers only with hidden activations (and no
+        more of them than a pattern names)."""
+        if not self.hidden:
+            return (self.min_depth, 1)
+        high = self.max_depth
+        if self.hidden_pattern:
+            high = min(high, len(self.hidden_pattern) + 1)
+        return (self.min_depth, high)
+
+    def hidden_layers(self, L: int, pick: Callable[[tuple[str, ...]], str]) -> tuple[str, ...]:
+        """The activations of the L − 1 hidden layers of a network, each chosen by ``pick``
+        among the declared ones: by position, shared, or one per layer."""
+        if self.hidden_pattern:
+            return self.hidden_pattern[: L - 1]
+        if self.hidden_shared:
+            return (pick(self.hidden),) * (L - 1) if L > 1 else ()
+        return tuple(pick(self.hidden) for _ in range(L - 1))
+
+    def sizes(self, L: int, pick: Callable[[int, int], int], limit: int) -> tuple[int, ...]:
+        """n_0..n_L inside the declared widths, at most ``limit``, each chosen by ``pick``
+        between two bounds."""
+        top = min(limit, self.max_width)
+        low, high = self.hidden_widths
+        low = min(low, top)
+        inputs = pick(1, top)
+        hidden = [pick(low, max(low, min(high, top))) for _ in range(L - 1)]
+        out = self.output_width if self.output_width is not None else pick(1, top)
+        return (inputs, *hidden, out)
 
     def covers(self, arch: reference.Architecture) -> bool:
         """Whether ``arch`` lies inside the declared space."""
+        hidden = arch.activations[:-1]
+        low, high = self.hidden_widths
         return (
             self.depths[0] <= arch.L <= self.depths[1]
             and max(arch.sizes) <= self.max_width
-            and all(a in self.hidden for a in arch.activations[:-1])
+            and all(low <= n <= high for n in arch.sizes[1:-1])
+            and self.output_width in (None, arch.sizes[-1])
+            and all(a in self.hidden for a in hidden)
+            and (not self.hidden_pattern or hidden == self.hidden_pattern[: arch.L - 1])
+            and (not self.hidden_shared or len(set(hidden)) <= 1)
             and (arch.activations[-1], arch.loss) in self.pairs
             and arch.reduction in self.reductions
             and arch.bias in self.biases
@@ -120,11 +213,22 @@ class Capabilities:
     def describe(self) -> str:
         """One line of what is declared."""
         hidden = "/".join(self.hidden) or "none"
+        if self.hidden_pattern:
+            hidden = "by position " + ", ".join(self.hidden_pattern)
+        elif self.hidden_shared:
+            hidden += " (one for all hidden layers)"
+        low, high = self.hidden_widths
+        widths = f"width ≤ {self.max_width}"
+        if (low, high) != (1, self.max_width):
+            widths += f", hidden {low}–{high}"
+        if self.output_width is not None:
+            widths += f", output {self.output_width}"
+        targets = "" if self.targets == "any" else f"; targets {self.targets}"
         return (
             f"hidden {hidden}; output {'/'.join(self.output)}; losses {'/'.join(self.losses)}; "
             f"{'/'.join(self.reductions)}; bias {'/'.join(self.biases)}; "
-            f"depth {self.depths[0]}–{self.depths[1]}, width ≤ {self.max_width}, "
-            f"batch ≤ {self.max_batch}; W as {self.weights}"
+            f"depth {self.depths[0]}–{self.depths[1]}, {widths}, "
+            f"batch ≤ {self.max_batch}{targets}; W as {self.weights}"
         )
 
 

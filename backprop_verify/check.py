@@ -126,6 +126,7 @@ class Report:
     capabilities: str
     outcomes: list[Outcome]
     seconds: float
+    advice: list[str] = field(default_factory=list)  # what to do before reading the failures
 
     @property
     def applicable(self) -> int:
@@ -158,7 +159,22 @@ def check(
         outcomes.append(run_property(prop, impl, examples, seed))
         if on_property is not None:
             on_property(len(outcomes), len(table))
-    return Report(spec, impl.dtype, impl.caps.describe(), outcomes, time.perf_counter() - start)
+    took = time.perf_counter() - start
+    return Report(spec, impl.dtype, impl.caps.describe(), outcomes, took, _advice(impl, outcomes))
+
+
+def _advice(impl: Implementation, outcomes: list[Outcome]) -> list[str]:
+    """A module that declares nothing is held to the whole contract; if it raised
+    NotImplementedError there, what it lacks is a declaration, not a fix."""
+    refused = [o.name for o in outcomes if "raised NotImplementedError" in o.message]
+    if impl.declared or not refused:
+        return []
+    return [
+        f"the module raised NotImplementedError in {len(refused)} of the properties: it "
+        "declares no CAPABILITIES, so it is held to the whole contract. Declare what it "
+        "supports, CAPABILITIES = Capabilities(...) (docs/checking.md), and every case is "
+        "drawn inside that."
+    ]
 
 
 def format_report(report: Report) -> str:
@@ -193,6 +209,8 @@ def format_report(report: Report) -> str:
             lines += ["  the step, node by node (module beside oracle):"]
             lines += ["    " + x for x in o.trace.splitlines()]
     failed = sum(o.verdict == "FAIL" for o in report.outcomes)
+    for advice in report.advice:
+        lines += ["", f"advice: {advice}"]
     lines.append("")
     if report.applicable == 0:
         lines.append(

@@ -237,11 +237,18 @@ def more_cases(
     rng = random.Random(seed)
     out = []
     low, high = caps.depths
+    hidden_low, hidden_high = caps.hidden_widths
     for k in range(n):
         L = max(low, min(high, 3, like.L + k % 2))
         w = min(width or (2, 3)[k % 2], caps.max_width)
-        sizes = (w,) * (L + 1) if width else (min((3, 2)[k % 2], caps.max_width),) + (w,) * L
+        n_0 = w if width else min((3, 2)[k % 2], caps.max_width)
+        inner = max(hidden_low, min(hidden_high, w))
+        sizes = (n_0, *([inner] * (L - 1)), caps.output_width or w)
         hidden = tuple(like.activations[:-1][: L - 1])
+        if caps.hidden_pattern:
+            hidden = caps.hidden_pattern[: L - 1]
+        elif caps.hidden_shared and L > 1:
+            hidden = (hidden or (rng.choice(caps.hidden),))[:1] * (L - 1)
         hidden += tuple(rng.choice(caps.hidden) for _ in range(L - 1 - len(hidden)))
         arch = reference.Architecture(
             sizes, (*hidden, like.activations[-1]), like.loss, like.reduction, like.bias
@@ -256,7 +263,7 @@ def more_cases(
             for l in range(1, L + 1)
         ]
         X = [[rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
-        Y = targets(rng, arch.loss, N, sizes[-1])
+        Y = targets(rng, arch.loss, N, sizes[-1], caps.targets)
         out.append(Case(arch, reference.Parameters(W, b), X, Y))
     return out
 

@@ -275,7 +275,7 @@ def _declared(fact: Callable[[DeclaredActivation], object]) -> tuple[str, ...]:
 
 def _present(caps: Capabilities, names: tuple[str, ...]) -> list[str]:
     """Those of ``names`` a drawn network can hold inside ``caps``."""
-    hidden = caps.hidden if caps.depths[1] > 1 else ()
+    hidden = (caps.hidden_pattern or caps.hidden) if caps.depths[1] > 1 else ()
     return [name for name in names if name in hidden or name in caps.output]
 
 

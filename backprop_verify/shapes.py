@@ -40,6 +40,66 @@ class Checked(NamedTuple):
     sgd_step: Callable[..., vectorized.Parameters]
 
 
+ORDERS = ("W, b", "b, W")
+
+
+def _check_order(order: str) -> str:
+    if order not in ORDERS:
+        raise reference.ContractError(
+            f"returns: expected {' or '.join(repr(o) for o in ORDERS)}; got {order!r}"
+        )
+    return order
+
+
+def _gradient_pair(
+    what: str,
+    pair: Any,
+    W: Arrays,
+    b: Arrays,
+    order: str,
+    bias_shapes: Callable[[Any], set[tuple[int, ...]]] | None,
+) -> tuple[Arrays, Arrays]:
+    """The (∂W, ∂b) lists a function returned, in ``order``; a swapped pair is a
+    ContractError that says so. With ``bias_shapes`` (code whose gradients are summed
+    here, where a wrong shape would broadcast silently), each must be shaped like its
+    parameter too; without, a misshaped gradient is left to the checker's diagnosis."""
+    try:
+        first, second = pair
+    except (TypeError, ValueError):
+        raise reference.ContractError(
+            f"{what}: expected a pair of lists ({order}); got {type(pair).__name__}"
+        ) from None
+    gW, gb = (first, second) if order == "W, b" else (second, first)
+    if len(gW) != len(W) or len(gb) != len(b):
+        raise reference.ContractError(
+            f"{what}: expected {len(W)} layers of ∂W and of ∂b; got {len(gW)} and {len(gb)}"
+        )
+    want_W = [np.shape(w) for w in W]
+    if [np.shape(g) for g in gW] != want_W and [np.shape(g) for g in gb] == want_W:
+        other = ORDERS[1 - ORDERS.index(order)]
+        nielsen = " (M. Nielsen's order)" if other == "b, W" else ""
+        raise reference.ContractError(
+            f"{what}: returned ({other}){nielsen}, not ({order}): pass returns={other!r}"
+        )
+    if bias_shapes is None:
+        return list(gW), list(gb)
+    for l, (g, w) in enumerate(zip(gW, W, strict=True)):
+        if np.shape(g) != np.shape(w):
+            transposed = np.shape(g)[::-1] == np.shape(w)
+            raise reference.ContractError(
+                f"{what}: ∂W[{l + 1}] has shape {np.shape(g)}; expected {np.shape(w)}, the "
+                f"shape of W[{l + 1}] as your code holds it"
+                + ("; it is the transpose (∂C/∂W = δ aᵀ)" if transposed else "")
+            )
+    for l, (g, v) in enumerate(zip(gb, b, strict=True)):
+        if np.shape(g) not in bias_shapes(v):
+            raise reference.ContractError(
+                f"{what}: ∂b[{l + 1}] has shape {np.shape(g)}; expected {np.shape(v)}, the "
+                f"shape of b[{l + 1}] as your code holds it"
+            )
+    return list(gW), list(gb)
+
+
 def _reduce(arch: reference.Architecture, total: Any, N: int) -> Any:
     return total / N if arch.reduction == "mean" else total
 
@@ -59,11 +119,17 @@ def _descend(
     return vectorized.Parameters(W, b)
 
 
+def _column_or_flat(v: Any) -> set[tuple[int, ...]]:
+    """A bias column (n, 1) may have its gradient as a column or flat."""
+    return {np.shape(v), (np.size(v),)}
+
+
 def column_vectors(
     feedforward: Callable[[reference.Architecture, Arrays, Arrays, Any], Any],
     backprop: Callable[[reference.Architecture, Arrays, Arrays, Any, Any], tuple[Arrays, Arrays]],
     loss: Callable[[reference.Architecture, Any, Any], float],
     update: Callable[[reference.Architecture, Arrays, Arrays, Any, Any, float], None] | None = None,
+    returns: str = "W, b",
 ) -> Checked:
     """From per-sample code on column vectors.
 
@@ -74,6 +140,7 @@ def column_vectors(
     weights, biases, X, Y, η)``, if given, performs your own step in place (X, Y as lists
     of columns).
     """
+    order = _check_order(returns)
 
     def columns(params: vectorized.Parameters) -> tuple[Arrays, Arrays]:
         return [w.copy() for w in params.W], [v.reshape(-1, 1).copy() for v in params.b]
@@ -98,7 +165,10 @@ def column_vectors(
         dW = [np.zeros_like(w) for w in W]
         db = [np.zeros_like(v) for v in b]
         for x, y in zip(samples(X), samples(Y), strict=True):
-            gW, gb = backprop(arch, W, b, x, y)
+            gW, gb = _gradient_pair(
+                "backprop", backprop(arch, W, b, x, y), W, b, order, _column_or_flat
+            )
+            gb = [np.reshape(g, np.shape(v)) for g, v in zip(gb, b, strict=True)]
             dW = [s + g for s, g in zip(dW, gW, strict=True)]
             db = [s + g for s, g in zip(db, gb, strict=True)]
         N = len(X)
@@ -130,14 +200,17 @@ def row_batches(
     gradients: Callable[[reference.Architecture, Arrays, Arrays, Any, Any], tuple[Arrays, Arrays]],
     cost_rows: Callable[[reference.Architecture, Arrays, Arrays, Any, Any], float],
     update: Callable[[reference.Architecture, Arrays, Arrays, Any, Any, float], None] | None = None,
+    returns: str = "W, b",
 ) -> Checked:
     """From batch code on rows with ``X @ W`` (W of shape (n_{l-1}, n_l)).
 
     ``forward_rows(arch, W, b, X)`` → outputs (N, n_L); ``gradients(arch, W, b, X, Y)`` →
-    (∂C/∂W list, ∂C/∂b list) of the batch cost; ``cost_rows(arch, W, b, X, Y)`` → C.
+    (∂C/∂W list, ∂C/∂b list) of the batch cost (``returns="b, W"`` for the other order),
+    each shaped like its parameter; ``cost_rows(arch, W, b, X, Y)`` → C.
     ``update(arch, W, b, X, Y, η)``, if given, performs your own step in place.
     Declare ``CAPABILITIES = Capabilities(..., weights="in_out")``.
     """
+    order = _check_order(returns)
 
     def copies(params: vectorized.Parameters) -> tuple[Arrays, Arrays]:
         return [w.copy() for w in params.W], [v.copy() for v in params.b]
@@ -154,7 +227,8 @@ def row_batches(
         arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any
     ) -> vectorized.Gradients:
         W, b = copies(params)
-        dW, db = gradients(arch, W, b, np.asarray(X), np.asarray(Y))
+        pair = gradients(arch, W, b, np.asarray(X), np.asarray(Y))
+        dW, db = _gradient_pair("gradients", pair, W, b, order, None)
         if arch.bias == "off":
             db = [np.zeros_like(v) for v in params.b]
         return vectorized.Gradients(list(dW), list(db), cost(arch, params, X, Y))

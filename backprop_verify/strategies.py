@@ -30,16 +30,18 @@ class Case:
         )
 
 
-def targets(rng: random.Random, loss: str, N: int, n: int) -> list[list[float]]:
+def targets(rng: random.Random, loss: str, N: int, n: int, form: str = "any") -> list[list[float]]:
     """Targets of the kind the loss declares: reals, probabilities in [0, 1] (hard or soft),
-    or distributions (one-hot or soft labels)."""
-    kind = reference.LOSSES[loss].targets
+    or distributions (one-hot or soft labels); hard ones only unless ``form`` is "any"."""
+    kind, soft = reference.LOSSES[loss].targets, form == "any"
     if kind == "probability":
+        if not soft:
+            return [[rng.choice((0.0, 1.0)) for _ in range(n)] for _ in range(N)]
         return [[rng.choice((0.0, 1.0, rng.random())) for _ in range(n)] for _ in range(N)]
     if kind == "distribution":
         rows = []
         for _ in range(N):
-            if rng.random() < 0.5:
+            if not soft or rng.random() < 0.5:
                 row = [0.0] * n
                 row[rng.randrange(n)] = 1.0
             else:
@@ -74,22 +76,23 @@ def cases(
     """
     caps = Capabilities() if caps is None else caps
     low, high = caps.depths
+    high = min(high, max_depth)
     pairs = [(act, loss) for act, loss in caps.pairs if losses is None or loss in losses]
+    pattern = caps.hidden_pattern
     if need is not None and all(act != need for act, _ in pairs):
-        low = max(low, 2)  # ``need`` can only be a hidden layer's activation
-    L = draw(st.integers(low, min(high, max_depth)))
-    sizes = tuple(
-        draw(
-            st.lists(st.integers(1, min(max_width, caps.max_width)), min_size=L + 1, max_size=L + 1)
-        )
-    )
-    pairs = [(act, loss) for act, loss in caps.pairs if losses is None or loss in losses]
-    hidden = [draw(st.sampled_from(caps.hidden)) for _ in range(L - 1)]
+        # ``need`` can only be a hidden layer's activation: deep enough to hold it
+        low = max(low, pattern.index(need) + 2 if need in pattern else 2)
+    L = draw(st.integers(low, max(low, high)))
+    sizes = caps.sizes(L, lambda a, b: draw(st.integers(a, b)), max_width)
+    hidden = list(caps.hidden_layers(L, lambda names: draw(st.sampled_from(names))))
     if need is not None and need not in hidden:
         output_pairs = [pair for pair in pairs if pair[0] == need]
-        if output_pairs and (L == 1 or need not in caps.hidden or draw(st.booleans())):
+        hideable = L > 1 and need in caps.hidden and not pattern
+        if output_pairs and (not hideable or draw(st.booleans())):
             pairs = output_pairs
-        else:
+        elif hideable and caps.hidden_shared:
+            hidden = [need] * (L - 1)
+        elif hideable:
             hidden[draw(st.integers(0, len(hidden) - 1))] = need
     out_act, loss = draw(st.sampled_from(pairs))
     arch = reference.Architecture(
@@ -122,5 +125,5 @@ def cases(
                 W[l - 1][0] = [0.0] * sizes[l - 1]
                 b[l - 1][0] = kinks[0]
     X = [[x_scale * rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
-    Y = targets(rng, loss, N, sizes[-1])
+    Y = targets(rng, loss, N, sizes[-1], caps.targets)
     return Case(arch, reference.Parameters(W, b), X, Y)

@@ -1,0 +1,226 @@
+"""Real code declared as it is: integer labels, hard targets, one activation for every
+hidden layer, activations by position, fixed output and hidden widths; a file that imports
+the files beside it; the shape helpers refusing a swapped or misshaped return; advice for
+a module that raises NotImplementedError without a declaration."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import reference
+from backprop_verify import Capabilities, shapes
+from backprop_verify.check import check, format_report
+from backprop_verify.strategies import cases
+from reference.contract import ContractError
+
+GALLERY = {
+    "tests.gallery.param_dict_labels": "integer labels, a parameter dictionary",
+    "tests.gallery.layer_classes": "a class per layer, one hidden activation for all",
+    "tests.gallery.fixed_layers": "layers written out, sigmoid then ReLU, hard 0/1 targets",
+}
+
+
+@pytest.mark.parametrize("module", GALLERY)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_correct_code_of_each_shape_passes_when_declared_as_it_is(module: str, seed: int) -> None:
+    report = check(module, examples=20, seed=seed)
+    assert report.passed and report.applicable >= 6, format_report(report)
+
+
+def test_integer_labels_undeclared_fail_and_declared_pass(tmp_path: Path) -> None:
+    """The same code, told it receives one-hot rows: it indexes with them and fails."""
+    source = Path(__file__).parent / "gallery" / "param_dict_labels.py"
+    text = source.read_text(encoding="utf-8").replace('    targets="labels",\n', "")
+    undeclared = tmp_path / "labels_undeclared.py"
+    undeclared.write_text(text, encoding="utf-8")
+    assert not check(str(undeclared), examples=10).passed
+
+
+MAZE = Capabilities(
+    hidden=("tanh", "relu", "sigmoid"),
+    hidden_shared=True,
+    output=("identity", "softmax"),
+    losses=("half_squared_error", "categorical_cross_entropy"),
+    min_hidden_width=3,
+    max_hidden_width=4,
+    output_width=2,
+    max_width=6,
+    targets="hard",
+)
+PATTERN = Capabilities(
+    hidden=("sigmoid", "relu"),
+    hidden_pattern=("sigmoid", "relu"),
+    output=("sigmoid",),
+    losses=("binary_cross_entropy",),
+    targets="hard",
+)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(cases(caps=MAZE))
+def test_cases_are_drawn_inside_shared_widths_and_hard_targets(case: object) -> None:
+    arch, Y = case.arch, case.Y  # type: ignore[attr-defined]
+    assert MAZE.covers(arch)
+    assert len(set(arch.activations[:-1])) <= 1
+    assert all(3 <= n <= 4 for n in arch.sizes[1:-1]) and arch.sizes[-1] == 2
+    if arch.loss == "categorical_cross_entropy":
+        assert all(sorted(row) == [0.0, 1.0] for row in Y)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(cases(caps=PATTERN))
+def test_cases_follow_a_positional_pattern(case: object) -> None:
+    arch, Y = case.arch, case.Y  # type: ignore[attr-defined]
+    assert arch.activations[:-1] == ("sigmoid", "relu")[: arch.L - 1]
+    assert PATTERN.depths == (1, 3) and PATTERN.covers(arch)
+    assert {v for row in Y for v in row} <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"hidden_pattern": ("softmax",)}, "hidden_pattern: expected names from"),
+        ({"hidden_shared": "yes"}, "hidden_shared: expected True or False; got 'yes'"),
+        ({"output_width": 0}, "output_width: expected a whole number >= 1; got 0"),
+        ({"output_width": 9}, "output_width: expected at most max_width 8; got 9"),
+        ({"min_hidden_width": 5, "max_hidden_width": 3}, "expected min <= max; got 5 > 3"),
+        ({"targets": "ints"}, "targets: expected one of any, hard, labels; got 'ints'"),
+        ({"targets": "labels"}, "targets labels: class labels stand for one-hot rows"),
+        ({"hidden_pattern": ("tanh",), "min_depth": 3}, "min_depth 3: the hidden_pattern names 1"),
+    ],
+)
+def test_bad_declarations_are_named(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ContractError, match=message):
+        Capabilities(**fields)  # type: ignore[arg-type]
+
+
+def test_a_file_imports_the_files_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "my_layers.py").write_text("from vectorized import forward, cost, backward\n")
+    (tmp_path / "my_net.py").write_text(
+        "from my_layers import forward, cost, backward\n"
+        "from backprop_verify import Capabilities\n"
+        "CAPABILITIES = Capabilities(max_depth=2)\n"
+    )
+    assert check(str(tmp_path / "my_net.py"), examples=5).passed
+
+
+def _arch() -> reference.Architecture:
+    return reference.Architecture((3, 2, 1), ("sigmoid", "identity"), "half_squared_error", "sum")
+
+
+def _columns(returns: str, backprop: object) -> shapes.Checked:
+    def feedforward(
+        arch: object, W: list[np.ndarray], b: list[np.ndarray], x: np.ndarray
+    ) -> np.ndarray:
+        return W[1] @ (1 / (1 + np.exp(-(W[0] @ x + b[0])))) + b[1]
+
+    def loss(arch: object, a: np.ndarray, y: np.ndarray) -> float:
+        return float(0.5 * ((a - y) ** 2).sum())
+
+    return shapes.column_vectors(feedforward, backprop, loss, returns=returns)  # type: ignore[arg-type]
+
+
+def _nielsen(
+    arch: object, W: list[np.ndarray], b: list[np.ndarray], x: np.ndarray, y: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """M. Nielsen's backprop: (nabla_b, nabla_w), per sample, columns."""
+    z1 = W[0] @ x + b[0]
+    a1 = 1 / (1 + np.exp(-z1))
+    a2 = W[1] @ a1 + b[1]
+    d2 = a2 - y
+    d1 = (W[1].T @ d2) * a1 * (1 - a1)
+    return [d1, d2], [d1 @ x.T, d2 @ a1.T]
+
+
+def test_column_vectors_take_nielsens_order_when_told_and_refuse_it_otherwise() -> None:
+    arch = _arch()
+    p = reference.init_parameters(arch, seed=0)
+    import vectorized
+
+    X, Y = np.array([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]]), np.array([[0.3], [0.9]])
+    told = _columns("b, W", _nielsen).backward(arch, vectorized.to_arrays(p), X, Y)
+    want = reference.backward(arch, p, X.tolist(), Y.tolist())
+    assert np.allclose(told.W[0], want.W[0], rtol=1e-12) and np.allclose(told.b[0], want.b[0])
+    with pytest.raises(
+        ContractError,
+        match=r"backprop: returned \(b, W\) \(M. Nielsen's order\), not \(W, b\): pass returns='b, W'",
+    ):
+        _columns("W, b", _nielsen).backward(arch, vectorized.to_arrays(p), X, Y)
+    with pytest.raises(ContractError, match="returns: expected 'W, b' or 'b, W'; got 'w_b'"):
+        _columns("w_b", _nielsen)
+
+
+def test_column_vectors_refuse_a_misshaped_gradient_in_one_line() -> None:
+    import vectorized
+
+    arch = _arch()
+    p = vectorized.to_arrays(reference.init_parameters(arch, seed=0))
+    X, Y = np.array([[0.5, -1.0, 2.0]]), np.array([[0.3]])
+
+    def transposed(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        nabla_b, nabla_w = _nielsen(*args)  # type: ignore[arg-type]
+        return [nabla_w[0].T, nabla_w[1]], nabla_b
+
+    def flat_bias(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        nabla_b, nabla_w = _nielsen(*args)  # type: ignore[arg-type]
+        return nabla_w, [nabla_b[0].ravel(), nabla_b[1]]
+
+    def wrong_bias(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        nabla_b, nabla_w = _nielsen(*args)  # type: ignore[arg-type]
+        return nabla_w, [nabla_b[0][:1], nabla_b[1]]
+
+    with pytest.raises(
+        ContractError,
+        match=r"∂W\[1\] has shape \(3, 2\); expected \(2, 3\), the shape of W\[1\] as your code holds it; it is the transpose",
+    ):
+        _columns("W, b", transposed).backward(arch, p, X, Y)
+    grads = _columns("W, b", flat_bias).backward(arch, p, X, Y)  # a flat ∂b is a column too
+    assert grads.b[0].shape == (2,)
+    with pytest.raises(ContractError, match=r"∂b\[1\] has shape \(1, 1\); expected \(2, 1\)"):
+        _columns("W, b", wrong_bias).backward(arch, p, X, Y)
+
+
+def test_an_undeclared_module_that_raises_not_implemented_is_told_to_declare(
+    tmp_path: Path,
+) -> None:
+    module = tmp_path / "only_sigmoid.py"
+    module.write_text(
+        textwrap.dedent(
+            """
+            import vectorized
+
+            def _supported(arch):
+                if set(arch.activations) - {"sigmoid"} or arch.loss != "half_squared_error":
+                    raise NotImplementedError("sigmoid and half squared error only")
+
+            def forward(arch, params, X):
+                _supported(arch)
+                return vectorized.forward(arch, params, X)
+
+            def cost(arch, params, X, Y):
+                _supported(arch)
+                return vectorized.cost(arch, params, X, Y)
+
+            def backward(arch, params, X, Y):
+                _supported(arch)
+                return vectorized.backward(arch, params, X, Y)
+            """
+        )
+    )
+    report = check(str(module), examples=10)
+    assert not report.passed and len(report.advice) == 1
+    assert "declares no CAPABILITIES" in report.advice[0]
+    assert "advice: the module raised NotImplementedError in" in format_report(report)
+    declared = tmp_path / "only_sigmoid_declared.py"
+    declared.write_text(
+        module.read_text() + "\nfrom backprop_verify import Capabilities\n"
+        "CAPABILITIES = Capabilities(hidden=('sigmoid',), output=('sigmoid',), "
+        "losses=('half_squared_error',))\n"
+    )
+    report = check(str(declared), examples=10)
+    assert report.passed and report.advice == [], format_report(report)
