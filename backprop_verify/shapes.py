@@ -247,3 +247,91 @@ def row_batches(
         return vectorized.Parameters(W, b)
 
     return Checked(forward, cost, backward, sgd_step)
+
+
+class _Recording(np.ndarray):
+    """An array that keeps what in-place ``-=`` took from it and ``+=`` added to it."""
+
+    taken: Any = None  # None on views and results derived from it: they record nothing
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.taken = None
+
+    def __isub__(self, other: Any) -> Any:  # type: ignore[misc]
+        if self.taken is not None:
+            self.taken += np.asarray(other)
+        return super().__isub__(other)
+
+    def __iadd__(self, other: Any) -> Any:  # type: ignore[misc]
+        if self.taken is not None:
+            self.taken -= np.asarray(other)
+        return super().__iadd__(other)
+
+
+def _recording(arrays: Arrays) -> list[_Recording]:
+    out = []
+    for v in arrays:
+        r = np.array(v, dtype=np.float64, copy=True).view(_Recording)
+        r.taken = np.zeros(r.shape)
+        out.append(r)
+    return out
+
+
+def in_place(
+    forward_fn: Callable[[reference.Architecture, Arrays, Arrays, Any], Any],
+    cost_fn: Callable[[reference.Architecture, Arrays, Arrays, Any, Any], float],
+    update: Callable[[reference.Architecture, Arrays, Arrays, Any, Any, float], None],
+) -> Checked:
+    """From code whose only gradient is its update: ``update(arch, W, b, X, Y, η)`` changes
+    W and b in place with ``-=`` (or ``+=`` of minus the gradient), as a trainer's step does.
+
+    ∂C/∂W is read exactly: ``update`` runs with η = 1 on arrays that record what each
+    ``-=`` takes (and each ``+=`` adds), and 1·g = g with no rounding; a parameter changed
+    any other way (``W[...] = …``, ``np.subtract(W, …, out=W)``) is refused, since what it
+    took cannot be seen. ``forward_fn(arch, W, b, X)`` and ``cost_fn(arch, W, b, X, Y)``
+    take the weights as your code holds them (declare ``weights="in_out"`` for ``X @ W``).
+    A frozen bias is never updated, so its gradient cannot be read: declare ``biases``
+    without "frozen".
+    """
+
+    def copies(params: vectorized.Parameters) -> tuple[Arrays, Arrays]:
+        return [w.copy() for w in params.W], [v.copy() for v in params.b]
+
+    def forward(arch: reference.Architecture, params: vectorized.Parameters, X: Any) -> Any:
+        W, b = copies(params)
+        return forward_fn(arch, W, b, np.asarray(X))
+
+    def cost(arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any) -> float:
+        W, b = copies(params)
+        return float(cost_fn(arch, W, b, np.asarray(X), np.asarray(Y)))
+
+    def backward(
+        arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any
+    ) -> vectorized.Gradients:
+        W, b = _recording(params.W), _recording(params.b)
+        update(arch, W, b, np.asarray(X), np.asarray(Y), 1.0)
+        for name, moved, before in (("W", W, params.W), ("b", b, params.b)):
+            for l, (r, v) in enumerate(zip(moved, before, strict=True)):
+                if not np.array_equal(np.asarray(r), v - r.taken, equal_nan=True):
+                    raise reference.ContractError(
+                        f"update: {name}[{l + 1}] changed other than by -= or +=, so what it "
+                        "took cannot be read as a gradient; write W -= η·dW, or give backward"
+                    )
+        dW = [np.asarray(r.taken) for r in W]
+        db = [np.asarray(r.taken) for r in b]
+        if arch.bias == "off":  # no biases: their gradient is zeros
+            db = [np.zeros_like(v) for v in params.b]
+        return vectorized.Gradients(dW, db, cost(arch, params, X, Y))
+
+    def sgd_step(
+        arch: reference.Architecture,
+        params: vectorized.Parameters,
+        X: Any,
+        Y: Any,
+        learning_rate: float,
+    ) -> vectorized.Parameters:
+        W, b = copies(params)
+        update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
+        return vectorized.Parameters(W, b)
+
+    return Checked(forward, cost, backward, sgd_step)

@@ -167,12 +167,13 @@ def test_capabilities_are_checked_when_declared() -> None:
             Capabilities(**kwargs)
 
 
-def test_the_template_in_the_docs_passes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["template", "in-place template"])
+def test_the_templates_in_the_docs_pass(name: str, tmp_path: Path) -> None:
     text = (Path(__file__).resolve().parents[1] / "docs" / "checking.md").read_text(
         encoding="utf-8"
     )
-    block = text.split("<!-- template:begin -->\n```python\n")[1].split(
-        "```\n<!-- template:end -->"
+    block = text.split(f"<!-- {name}:begin -->\n```python\n")[1].split(
+        f"```\n<!-- {name}:end -->"
     )[0]
     module = tmp_path / "my_backprop.py"
     module.write_text(block, encoding="utf-8")

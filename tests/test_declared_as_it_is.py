@@ -22,6 +22,7 @@ GALLERY = {
     "tests.gallery.param_dict_labels": "integer labels, a parameter dictionary",
     "tests.gallery.layer_classes": "a class per layer, one hidden activation for all",
     "tests.gallery.fixed_layers": "layers written out, sigmoid then ReLU, hard 0/1 targets",
+    "tests.gallery.in_place_trainer": "a trainer whose only gradient is its in-place update",
 }
 
 
@@ -224,3 +225,44 @@ def test_an_undeclared_module_that_raises_not_implemented_is_told_to_declare(
     )
     report = check(str(declared), examples=10)
     assert report.passed and report.advice == [], format_report(report)
+
+
+def test_an_in_place_update_gives_its_gradient_exactly_where_reading_the_change_does_not() -> None:
+    """Weights of 1e3 and a gradient of 1e-7: fl(W + g) − W loses about 1e-9 of g, far
+    beyond the rounding bound; the recorded addend is g itself."""
+    import vectorized
+    from backprop_verify.comparison import Disagreement, assert_close
+    from backprop_verify.rounding import error_bound
+    from tests.gallery import in_place_trainer as module
+
+    arch = reference.Architecture((2, 2, 1), ("sigmoid", "sigmoid"), "sum_of_squares", "sum")
+    p = reference.Parameters([[[1e3, -1e3], [0.5, 0.25]], [[1e3, 1e-3]]], [[0.0, 0.0], [-1e3]])
+    X, Y = [[2e-3, 1e-3], [1e-3, 3e-3]], [[0.2], [0.7]]
+    want, bound = reference.backward(arch, p, X, Y), error_bound(arch, p, X, Y)
+    held = vectorized.Parameters([np.array(w).T.copy() for w in p.W], [np.array(v) for v in p.b])
+    got = module.backward(arch, held, np.array(X), np.array(Y))
+    assert_close("recorded ∂C/∂W", [g.T.tolist() for g in got.W], want.W, bound.W, "float64")
+    after = module.sgd_step(arch, held, np.array(X), np.array(Y), 1.0)
+    change = [(w - a).T.tolist() for w, a in zip(held.W, after.W, strict=True)]
+    with pytest.raises(Disagreement):
+        assert_close("W before − W after", change, want.W, bound.W, "float64")
+
+
+def test_an_update_that_is_not_in_place_arithmetic_is_refused() -> None:
+    import vectorized
+
+    def assigns(
+        arch: object,
+        W: list[np.ndarray],
+        b: list[np.ndarray],
+        X: np.ndarray,
+        Y: np.ndarray,
+        lr: float,
+    ) -> None:
+        W[0][...] = W[0] - lr * 0.5
+
+    checked = shapes.in_place(lambda *a: None, lambda *a: 0.0, assigns)  # type: ignore[arg-type,return-value]
+    arch = reference.Architecture((1, 1), ("identity",), "half_squared_error")
+    p = vectorized.Parameters([np.ones((1, 1))], [np.zeros(1)])
+    with pytest.raises(ContractError, match=r"update: W\[1\] changed other than by -= or \+="):
+        checked.backward(arch, p, np.ones((1, 1)), np.ones((1, 1)))
