@@ -172,9 +172,9 @@ def test_the_templates_in_the_docs_pass(name: str, tmp_path: Path) -> None:
     text = (Path(__file__).resolve().parents[1] / "docs" / "checking.md").read_text(
         encoding="utf-8"
     )
-    block = text.split(f"<!-- {name}:begin -->\n```python\n")[1].split(
-        f"```\n<!-- {name}:end -->"
-    )[0]
+    block = text.split(f"<!-- {name}:begin -->\n```python\n")[1].split(f"```\n<!-- {name}:end -->")[
+        0
+    ]
     module = tmp_path / "my_backprop.py"
     module.write_text(block, encoding="utf-8")
     report = check(str(module), examples=20)
