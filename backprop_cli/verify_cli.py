@@ -13,11 +13,11 @@ from backprop_verify.exercises import report as exercise_report
 
 
 def _check(args: argparse.Namespace) -> int:
-    """Every property inside the module's declaration: exit 0 pass, 1 fail."""
+    """Every property inside the module's declaration; the exit status says the verdict."""
     with Progress(1, "check") as bar:
         report = check(args.module, args.examples, args.seed, on_property=bar.follow)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
-    return 0 if report.passed else 1
+    return report.exit_status
 
 
 def _exercise(args: argparse.Namespace) -> int:

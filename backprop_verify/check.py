@@ -4,6 +4,7 @@ with a verdict, the shrunk counterexample and a diagnosis (its command line is
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -14,13 +15,65 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
 from backprop_verify import properties
 from backprop_verify.adapters import Implementation, load
 from backprop_verify.comparison import Disagreement
-from backprop_verify.diagnosis import diagnose, slope_verdict, wrong_node
-from backprop_verify.strategies import Case
+from backprop_verify.diagnosis import diagnose, gradients_agree, slope_verdict, wrong_node
+from backprop_verify.strategies import Case, extremes
+
+# The kinds of wrong a failure shows, most serious first, with the verdict each gives and
+# its exit status (0 is PASS, 2 a module that cannot be checked, 6 nothing checked).
+KINDS = {
+    "gradient": ("FAIL, the gradient is wrong", 1),
+    "forward": ("FAIL, the outputs of forward are wrong", 1),
+    "inputs": ("FAIL, a function changes the arrays it is given", 1),
+    "step": ("FAIL, the update is wrong; the gradient is right", 5),
+    "cost": ("FAIL, the cost is not the declared loss; the gradient is right", 3),
+    "numerics": (
+        "NUMERICALLY FRAGILE: right wherever finite, but NaN, ∞ or an overflow where "
+        "activations saturate; compute from the logits (log-sum-exp, log1p), guard exp, "
+        "or clip",
+        4,
+    ),
+}
+PASS_STATUS, NOTHING_CHECKED_STATUS = 0, 6
+# Exceptions that are arithmetic giving out, not a wrong formula: math.exp(800),
+# math.log(0), a division by an underflowed zero.
+NUMERIC_ERRORS = (ArithmeticError,)
+
+
+def _numeric(exc: BaseException) -> bool:
+    """Whether ``exc`` is floating-point arithmetic failing (an overflow, log 0, …)."""
+    return isinstance(exc, NUMERIC_ERRORS) or (
+        isinstance(exc, ValueError) and "math domain error" in str(exc)
+    )
+
+
+def _kind(
+    prop: properties.Property, impl: Implementation, exc: Exception, case: Case | None
+) -> str:
+    """Which kind of wrong a failure shows: its numbers, and whether the module's gradient
+    equals the oracle's on the counterexample."""
+    if not isinstance(exc, Disagreement):
+        return "numerics" if _numeric(exc) else "gradient"
+    if prop.explained == "none":  # the inputs were changed: no value is wrong
+        return "inputs"
+    if not math.isfinite(exc.got) and math.isfinite(exc.want):
+        return "numerics"
+    if case is None:
+        return "gradient"
+    try:
+        agree = gradients_agree(impl, case)
+    except Exception:  # the module fails on its own counterexample
+        return "gradient"
+    if not agree:
+        return "gradient"
+    if prop.steps:
+        return "step"
+    return "forward" if exc.quantity.startswith("outputs") else "cost"
 
 
 @contextmanager
@@ -39,6 +92,7 @@ class Outcome:
     name: str
     verdict: str  # "pass", "FAIL" or "n/a"
     examples: int = 0  # cases judged (a failure: tried, shrinking included)
+    kind: str = ""  # a failure's kind of wrong: one of KINDS
     reason: str = ""
     message: str = ""
     counterexample: str = ""
@@ -84,9 +138,43 @@ def run_property(
     except Exception as exc:
         with quiet_numpy():
             return _failure(prop, impl, exc, state["last"], state["tried"])
+    # The extreme cases, judged on every run whatever the seed; after the drawn ones, so
+    # that a mistake they find is shown on the smallest case hypothesis shrank to.
+    for kind, _, case in extremes(impl.caps, impl.dtype):
+        if kind not in prop.pins:
+            continue
+        state["tried"] += 1
+        try:
+            with quiet_numpy():
+                _judge(prop, impl, {"case": case})
+        except Unsatisfiable:  # at a kink within rounding: not judged
+            continue
+        except Exception as exc:
+            with quiet_numpy():
+                return _failure(prop, impl, exc, {"case": case}, state["tried"])
+        state["passed"] += 1
     if state["passed"] == 0:
         return Outcome(prop.name, "n/a", reason="no drawn case could be judged")
     return Outcome(prop.name, "pass", examples=state["passed"])
+
+
+def _judge(prop: properties.Property, impl: Implementation, drawn: dict[str, Any]) -> None:
+    """``prop`` on exactly ``drawn``, as a one-example hypothesis test (so that its
+    assumptions work as in the drawn cases)."""
+
+    @settings(
+        max_examples=1,
+        database=None,
+        deadline=None,
+        phases=(Phase.generate,),
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+    )
+    @given(st.just(drawn))
+    def once(case: dict[str, Any]) -> None:
+        prop.check(impl, **case)
+
+    once()
 
 
 def _failure(
@@ -99,6 +187,7 @@ def _failure(
     else:
         message = f"the module raised {type(exc).__name__}: {exc}"
     out = Outcome(prop.name, "FAIL", examples=tried, message=message)
+    out.kind = _kind(prop, impl, exc, case)
     if case is None:
         return out
     extras = {k: v for k, v in drawn.items() if k != "case"}
@@ -138,9 +227,31 @@ class Report:
         """No failure, and at least one check applied."""
         return self.applicable > 0 and all(o.verdict != "FAIL" for o in self.outcomes)
 
+    @property
+    def verdict(self) -> str:
+        """ "pass", "nothing checked", or the most serious kind of wrong (see KINDS)."""
+        if self.applicable == 0:
+            return "nothing checked"
+        kinds = {o.kind for o in self.outcomes if o.verdict == "FAIL"}
+        return next((k for k in KINDS if k in kinds), "pass")
+
+    @property
+    def exit_status(self) -> int:
+        """The command's exit status for this verdict (documented in docs/checking.md)."""
+        if self.verdict == "nothing checked":
+            return NOTHING_CHECKED_STATUS
+        return PASS_STATUS if self.verdict == "pass" else KINDS[self.verdict][1]
+
     def as_dict(self) -> dict[str, Any]:
-        """Every field, with ``passed`` and ``applicable``: the report as ``--json`` prints it."""
-        return {**asdict(self), "passed": self.passed, "applicable": self.applicable}
+        """Every field, with ``passed``, ``applicable``, ``verdict`` and ``exit_status``: the
+        report as ``--json`` prints it."""
+        return {
+            **asdict(self),
+            "passed": self.passed,
+            "applicable": self.applicable,
+            "verdict": self.verdict,
+            "exit_status": self.exit_status,
+        }
 
 
 def check(
@@ -217,8 +328,9 @@ def format_report(report: Report) -> str:
             "verdict: nothing checked: no property applies inside the declared capabilities"
         )
     else:
+        verdict = "PASS" if report.passed else KINDS[report.verdict][0]
         lines.append(
-            f"verdict: {'PASS' if report.passed else 'FAIL'} "
+            f"verdict: {verdict} "
             f"({report.applicable - failed} of {report.applicable} applicable properties hold; "
             f"{report.seconds:.1f} s)"
         )

@@ -19,7 +19,7 @@ from backprop_verify.capabilities import Capabilities
 from backprop_verify.comparison import Disagreement, assert_close, assert_within, flat, shape
 from backprop_verify.finite_differences import gradient_violations
 from backprop_verify.rounding import EPS, error_bound, gamma, step_bound
-from backprop_verify.strategies import Case, cases
+from backprop_verify.strategies import EXTREMES, Case, cases
 from reference.contract import DeclaredActivation
 
 # Several steps are compared only while the reference trajectory stays where float32 can
@@ -209,6 +209,9 @@ class Property:
     # What explains a failure: the gradient suspects and the node-by-node trace
     # ("gradients"), the slope's verdict and the trace ("slope"), or nothing ("none").
     explained: str = "gradients"
+    # The kinds of strategies.extremes judged on every run besides the drawn cases.
+    pins: tuple[str, ...] = ()
+    steps: bool = False  # it judges the module's sgd_step
 
 
 def _cases(
@@ -334,8 +337,8 @@ def table() -> list[Property]:
     perm = st.integers(0, 2**16)
     saturating, kinked = _declared(lambda d: d.saturates), _declared(lambda d: d.kinks)
     return [
-        Property("outputs, cost and gradients agree", agreement, _cases(), _always),
-        Property("SGD steps agree", sgd_steps, _steps, _needs_step),
+        Property("outputs, cost and gradients agree", agreement, _cases(), _always, pins=EXTREMES),
+        Property("SGD steps agree", sgd_steps, _steps, _needs_step, steps=True),
         Property(
             "permuting the batch changes nothing",
             permutation,
@@ -359,7 +362,9 @@ def table() -> list[Property]:
         *(_loss_slope(loss) for loss in reference.LOSSES),
         Property("inputs are not modified", untouched, _with_eta, _always, "none"),
         Property("saturated activations", agreement, _saturating, _needs_any(saturating)),
-        Property("z exactly at a kink of φ", agreement, _kinked, _needs_any(kinked)),
+        Property(
+            "z exactly at a kink of φ", agreement, _kinked, _needs_any(kinked), pins=("kink",)
+        ),
         Property(
             "frozen and absent biases",
             biases_fixed,
@@ -369,5 +374,6 @@ def table() -> list[Property]:
                 if {"frozen", "off"} & set(impl.caps.biases)
                 else f"needs bias frozen or off; declared {', '.join(impl.caps.biases)}"
             ),
+            steps=True,
         ),
     ]

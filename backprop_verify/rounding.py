@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import reference
 from reference.activations import sigmoid
@@ -53,6 +54,16 @@ TINY = {"float64": 2.0**-1022, "float32": 2.0**-126}
 ELEMENTARY_ULPS = 4.0
 
 Matrix = list[list[float]]
+
+
+def _sure(bound: Any) -> Any:
+    """``bound`` with NaN read as ∞. The analysis multiplies an exact zero (φ' = 0 of a
+    layer that is off) by an error that has grown without bound, 0·∞, whose true value is
+    an error that cannot be bounded either way: ∞, which judges nothing, never NaN, which
+    would fail every comparison."""
+    if isinstance(bound, list):
+        return [_sure(b) for b in bound]
+    return math.inf if math.isnan(bound) else bound
 
 
 def gamma(n: int, eps: float) -> float:
@@ -447,7 +458,8 @@ def error_bound(
         ]
         for g_l, m_l in zip(err_b, mag_b, strict=True)
     ]
-    return Bound(outputs, batch_factor * (e_cost + gN * cost_mag), bW, bb, ambiguous)
+    cost = batch_factor * (e_cost + gN * cost_mag)
+    return Bound(_sure(outputs), _sure(cost), _sure(bW), _sure(bb), ambiguous)
 
 
 def step_bound(
@@ -481,7 +493,7 @@ def step_bound(
         ]
     else:
         new_eb = [list(e_l) for e_l in eb]
-    return new_eW, new_eb
+    return _sure(new_eW), _sure(new_eb)
 
 
 def one_step_bound(

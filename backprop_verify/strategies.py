@@ -127,3 +127,89 @@ def cases(
     X = [[x_scale * rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
     Y = targets(rng, loss, N, sizes[-1], caps.targets)
     return Case(arch, reference.Parameters(W, b), X, Y)
+
+
+# |z| past which e^{|z|} overflows, for each dtype (e^{709.8} and e^{88.7} are the largest).
+OVERFLOW = {"float64": 800.0, "float32": 100.0}
+
+
+# The kinds of extreme case: small shapes, z past exp's overflow, z exactly on a kink.
+EXTREMES = ("shape", "overflow", "kink")
+
+
+def extremes(caps: Capabilities, dtype: str = "float64") -> list[tuple[str, str, Case]]:
+    """The cases published code breaks on, built the same way on every run: depth 1, one
+    node per layer, every saturating or output-only activation with z past exp's overflow
+    for ``dtype`` (±), every kinked activation with z exactly on its kink. Each lies inside
+    ``caps``; one that cannot is left out. Each comes as (kind, what it is, the case)."""
+    rng = random.Random(0)
+    low, high = caps.depths
+    out: list[tuple[str, str, Case]] = []
+
+    def first(names: tuple[str, ...]) -> str:
+        return names[0]
+
+    def build(
+        kind: str, what: str, L: int, width: int, special: str | None, z: tuple[float, ...]
+    ) -> None:
+        hidden = list(caps.hidden_layers(L, first))
+        pairs = list(caps.pairs)
+        layer = L  # the layer whose nodes get the special z
+        if special is not None and any(act == special for act, _ in pairs):
+            pairs = [pair for pair in pairs if pair[0] == special]
+        elif special is not None and special in hidden:
+            layer = hidden.index(special) + 1
+        elif special is not None and L > 1 and special in caps.hidden and not caps.hidden_pattern:
+            hidden = [special] * (L - 1) if caps.hidden_shared else [special, *hidden[1:]]
+            layer = 1
+        elif special is not None:
+            return
+        out_act, loss = pairs[0]
+        h_low, h_high = caps.hidden_widths
+        n_out = caps.output_width or max(width, len(z) if layer == L else 1)
+        sizes = (
+            min(2, caps.max_width),
+            *[
+                max(h_low, min(h_high, max(width, len(z)) if l == layer else width))
+                for l in range(1, L)
+            ],
+            n_out,
+        )
+        arch = reference.Architecture(
+            sizes, (*hidden, out_act), loss, caps.reductions[0], caps.biases[0]
+        )
+        if not caps.covers(arch):
+            return
+        W = [
+            [[rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
+            for l in range(1, L + 1)
+        ]
+        b = [
+            [rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
+            for l in range(1, L + 1)
+        ]
+        if z and arch.bias == "off" and layer != 1:
+            return  # without biases only the first layer's z can be set exactly
+        N = min(2, caps.max_batch)
+        X = [[rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
+        for j, z_j in enumerate(z[: sizes[layer]]):
+            if arch.bias != "off":
+                W[layer - 1][j] = [0.0] * sizes[layer - 1]
+                b[layer - 1][j] = z_j
+            else:  # z = w·x with x_0 = 1 exactly
+                W[layer - 1][j] = [z_j] + [0.0] * (sizes[0] - 1)
+                for x in X:
+                    x[0] = 1.0
+        Y = targets(rng, loss, N, sizes[-1], caps.targets)
+        out.append((kind, what, Case(arch, reference.Parameters(W, b), X, Y)))
+
+    if low == 1:
+        build("shape", "depth 1", 1, 2, None, ())
+    build("shape", "one node per layer", max(low, min(high, 3)), 1, None, ())
+    big, two = OVERFLOW[dtype], max(low, min(high, 2))
+    for name, declared in reference.ACTIVATIONS.items():
+        if declared.saturates or declared.output_only:
+            build("overflow", f"{name} past exp's overflow", two, 2, name, (big, -big))
+        if declared.kinks:
+            build("kink", f"{name} exactly at its kink", two, 2, name, declared.kinks[:1])
+    return out

@@ -11,6 +11,7 @@ import pytest
 
 from backprop_cli.verify_cli import main
 from backprop_verify import check as check_module
+from backprop_verify.adapters import Implementation
 from backprop_verify.check import check, format_report
 from tests.streams import one_line
 
@@ -60,16 +61,56 @@ def test_a_failure_shows_the_counterexample_and_the_wrong_node() -> None:
     assert "smallest counterexample found:" in text and "node by node" in text
 
 
-def test_the_command_exits_0_1_or_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_exits_with_its_verdict(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "tests.gallery.columns", "--examples", "5"]) == 0
     out = capsys.readouterr().out
     assert "verdict: PASS" in out and "outputs, cost and gradients agree" in out
     assert main(["check", "tests.gallery.bug_sum_not_mean", "--examples", "5", "--seed", "2"]) == 1
-    assert "verdict: FAIL" in capsys.readouterr().out
+    assert "verdict: FAIL, the gradient is wrong (" in capsys.readouterr().out
+    assert main(["check", "tests.gallery.bug_cost_summed", "--examples", "5"]) == 3
+    out = capsys.readouterr().out
+    assert "verdict: FAIL, the cost is not the declared loss; the gradient is right (" in out
+    assert main(["check", "tests.gallery.pure_python_lists", "--examples", "5"]) == 4
+    assert "verdict: NUMERICALLY FRAGILE: right wherever finite" in capsys.readouterr().out
+    assert main(["check", "tests.gallery.bug_stale_weights", "--examples", "5"]) == 5
+    assert "verdict: FAIL, the update is wrong; the gradient is right (" in capsys.readouterr().out
     assert main(["check", "tests.gallery.rows", "--examples", "5", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["passed"] is True and data["applicable"] >= 7
+    assert data["verdict"] == "pass" and data["exit_status"] == 0
     assert {o["verdict"] for o in data["outcomes"]} <= {"pass", "n/a"}
+    assert main(["check", "tests.gallery.bug_cost_summed", "--examples", "5", "--json"]) == 3
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "cost" and data["exit_status"] == 3
+    assert {o["kind"] for o in data["outcomes"] if o["verdict"] == "FAIL"} == {"cost"}
+
+
+# Every gallery module and the one verdict it must get, whatever the seed.
+GALLERY_VERDICTS = {
+    **dict.fromkeys(CORRECT, "pass"),
+    "tests.gallery.param_dict_labels": "pass",
+    "tests.gallery.layer_classes": "pass",
+    "tests.gallery.fixed_layers": "pass",
+    "tests.gallery.in_place_trainer": "pass",
+    **{f"tests.gallery.bug_{bug}": "gradient" for bug in BUGS if bug != "stale_weights"},
+    "tests.gallery.bug_stale_weights": "step",
+    "tests.gallery.bug_cost_summed": "cost",
+    "tests.gallery.pure_python_lists": "numerics",
+}
+
+
+def test_the_gallery_lists_every_module() -> None:
+    folder = Path(__file__).parent / "gallery"
+    modules = {f"tests.gallery.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__"}
+    assert modules - {"tests.gallery.columns", "tests.gallery.rows"} <= set(GALLERY_VERDICTS)
+
+
+@pytest.mark.parametrize("module", GALLERY_VERDICTS)
+def test_each_gallery_module_gets_one_verdict_on_ten_seeds(module: str) -> None:
+    """Saturated, overflowing and kinked cases are judged on every run, so a verdict does
+    not depend on --seed."""
+    verdicts = {check(module, examples=6, seed=seed).verdict for seed in range(10)}
+    assert verdicts == {GALLERY_VERDICTS[module]}
 
 
 @pytest.mark.parametrize(
@@ -133,14 +174,14 @@ def test_a_module_file_and_its_declaration_are_checked(
     assert "not applicable: needs reductions mean; declared sum" in out
 
 
-def test_nothing_checked_is_a_failure(
+def test_nothing_checked_has_its_own_exit_status(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     never = check_module.properties.Property(
         "never", lambda impl: None, lambda caps: None, lambda impl: "never applies"
     )  # type: ignore[arg-type,return-value]
     monkeypatch.setattr(check_module.properties, "table", lambda: [never])
-    assert main(["check", "tests.gallery.columns"]) == 1
+    assert main(["check", "tests.gallery.columns"]) == 6
     assert "nothing checked" in capsys.readouterr().out
 
 
@@ -264,3 +305,15 @@ def test_a_naive_log_is_correct_maths_numerically_naive() -> None:
     arch = reference.Architecture((1, 1), ("sigmoid",), "binary_cross_entropy", "sum")
     case = Case(arch, reference.Parameters([[[12.0]]], [[0.0]]), [[1.0]], [[0.0]])
     assert diagnose(impl, case)[0].startswith("correct maths, numerically naive")
+
+
+def test_our_implementations_hold_on_every_extreme_case(impl: Implementation) -> None:
+    """Depth 1, one node a layer, z past exp's overflow for the dtype, z on a kink."""
+    from backprop_verify.strategies import extremes
+
+    cases = extremes(impl.caps, impl.dtype)
+    assert {kind for kind, _, _ in cases} == {"shape", "overflow", "kink"}
+    for prop in check_module.properties.table():
+        if prop.pins and not prop.applies(impl):
+            outcome = check_module.run_property(prop, impl, examples=1, seed=0)
+            assert outcome.verdict == "pass", (prop.name, outcome.message, outcome.counterexample)

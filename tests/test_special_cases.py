@@ -115,3 +115,24 @@ def test_an_exponential_flushed_to_zero_is_within_the_bound() -> None:
     want = reference.backward(arch, p, X, Y)
     assert want.W[1][0][0] == pytest.approx(1.1042e-30, rel=1e-4)
     assert_close("dC/dW", got.W, want.W, error_bound(arch, p, X, Y, "float32").W, "float32")
+
+
+def test_an_unbounded_error_times_an_exact_zero_is_an_unbounded_bound_not_nan() -> None:
+    """A softplus node far below 0 (a = 0, φ' = 0) after an infinite parameter error: the
+    analysis meets 0·∞; the bound is ∞ there (it judges nothing), never NaN."""
+    import math
+
+    from backprop_verify.rounding import error_bound, step_bound
+
+    arch = reference.Architecture((1, 1, 1), ("softplus", "identity"), "huber")
+    p = reference.Parameters([[[-1000.0]], [[2.0]]], [[0.0], [0.5]])
+    X, Y = [[1.0]], [[0.3]]
+    eW, eb = [[[math.inf]], [[0.0]]], [[0.0], [0.0]]
+    bound = error_bound(arch, p, X, Y, "float32", eW, eb)
+    values = [bound.cost, *bound.outputs[0], *(v for W in bound.W for r in W for v in r)]
+    values += [v for b in bound.b for v in b]
+    assert not any(math.isnan(v) for v in values) and math.isinf(bound.W[0][0][0])
+    grads = reference.backward(arch, p, X, Y)
+    new_eW, new_eb = step_bound(arch, p, grads, bound, 0.1, "float32", eW, eb)
+    assert not any(math.isnan(v) for W in new_eW for r in W for v in r)
+    assert not any(math.isnan(v) for b in new_eb for v in b)
