@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import math
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import HypothesisException, Unsatisfiable
 
 from backprop_verify import properties
 from backprop_verify.adapters import Implementation, load
@@ -28,6 +30,7 @@ from backprop_verify.strategies import Case, extremes
 # its exit status (0 is PASS, 2 a module that cannot be checked, 6 nothing checked).
 KINDS = {
     "gradient": ("FAIL, the gradient is wrong", 1),
+    "crash": ("FAIL, the module raises on some cases", 1),
     "forward": ("FAIL, the outputs of forward are wrong", 1),
     "inputs": ("FAIL, a function changes the arrays it is given", 1),
     "step": ("FAIL, the update is wrong; the gradient is right", 5),
@@ -93,6 +96,8 @@ class Outcome:
     verdict: str  # "pass", "FAIL" or "n/a"
     examples: int = 0  # cases judged (a failure: tried, shrinking included)
     kind: str = ""  # a failure's kind of wrong: one of KINDS
+    raised: int = 0  # cases on which the module raised (the others are judged)
+    crash: str = ""  # the exception, the frames in the module's own files, the smallest case
     reason: str = ""
     message: str = ""
     counterexample: str = ""
@@ -108,6 +113,7 @@ def run_property(
     if reason:
         return Outcome(prop.name, "n/a", reason=reason)
     state: dict[str, Any] = {"passed": 0, "tried": 0, "last": None}
+    crashes = _Crashes(impl)
 
     @settings(
         max_examples=examples,
@@ -123,13 +129,21 @@ def run_property(
     def body(drawn: dict[str, Any]) -> None:
         state["last"] = drawn
         state["tried"] += 1
-        prop.check(impl, **drawn)
+        try:
+            prop.check(impl, **drawn)
+        except (Disagreement, HypothesisException):
+            raise
+        except Exception as exc:  # one finding, kept apart; the other cases are judged
+            crashes.add(exc, drawn)
+            reject()
         state["passed"] += 1
 
     try:
         with quiet_numpy():
             hypothesis_seed(seed)(body)()
     except Unsatisfiable:
+        if crashes.count:
+            return crashes.outcome(prop, state["passed"])
         return Outcome(
             prop.name,
             "n/a",
@@ -137,7 +151,7 @@ def run_property(
         )
     except Exception as exc:
         with quiet_numpy():
-            return _failure(prop, impl, exc, state["last"], state["tried"])
+            return crashes.attach(_failure(prop, impl, exc, state["last"], state["tried"]))
     # The extreme cases, judged on every run whatever the seed; after the drawn ones, so
     # that a mistake they find is shown on the smallest case hypothesis shrank to.
     for kind, _, case in extremes(impl.caps, impl.dtype):
@@ -149,13 +163,90 @@ def run_property(
                 _judge(prop, impl, {"case": case})
         except Unsatisfiable:  # at a kink within rounding: not judged
             continue
-        except Exception as exc:
+        except Disagreement as exc:
             with quiet_numpy():
-                return _failure(prop, impl, exc, {"case": case}, state["tried"])
+                return crashes.attach(_failure(prop, impl, exc, {"case": case}, state["tried"]))
+        except Exception as exc:
+            crashes.add(exc, {"case": case})
+            continue
         state["passed"] += 1
+    if crashes.count:
+        return crashes.outcome(prop, state["passed"])
     if state["passed"] == 0:
         return Outcome(prop.name, "n/a", reason="no drawn case could be judged")
     return Outcome(prop.name, "pass", examples=state["passed"])
+
+
+class _Crashes:
+    """The cases on which a module raised, for one property: how many, and the smallest,
+    with its exception and the frames of the traceback that lie in the module's files."""
+
+    def __init__(self, impl: Implementation) -> None:
+        self.impl, self.count = impl, 0
+        self.smallest: tuple[int, BaseException, dict[str, Any]] | None = None
+
+    def add(self, exc: BaseException, drawn: dict[str, Any]) -> None:
+        self.count += 1
+        case = drawn.get("case")
+        size = sum(case.arch.sizes) * len(case.X) if isinstance(case, Case) else 0
+        if self.smallest is None or size < self.smallest[0]:
+            self.smallest = (size, exc, drawn)
+
+    def _text(self) -> str:
+        assert self.smallest is not None
+        _, exc, drawn = self.smallest
+        lines = [f"the module raised {type(exc).__name__}: {exc}"]
+        frames = _own_frames(self.impl, exc)
+        if frames:
+            lines += ["in your code:", *(f"  {frame}" for frame in frames)]
+        if isinstance(drawn.get("case"), Case):
+            lines += [
+                "on the smallest case that raises:",
+                *("  " + x for x in repr(drawn["case"]).splitlines()),
+            ]
+        return "\n".join(lines)
+
+    def _kind(self) -> str:
+        assert self.smallest is not None
+        return "numerics" if _numeric(self.smallest[1]) else "crash"
+
+    def outcome(self, prop: properties.Property, passed: int) -> Outcome:
+        """The property failed by its crashes alone; ``passed`` cases held."""
+        out = Outcome(prop.name, "FAIL", examples=passed, kind=self._kind())
+        out.message = (
+            f"the module raised on {self.count} cases; the {passed} others hold"
+            if passed
+            else f"the module raised on every case ({self.count})"
+        )
+        return self.attach(out)
+
+    def attach(self, out: Outcome) -> Outcome:
+        """``out`` with the crash findings, if the module raised on some cases."""
+        if self.count:
+            out.raised, out.crash = self.count, self._text()
+        return out
+
+
+def _own_frames(impl: Implementation, exc: BaseException) -> list[str]:
+    """The traceback frames of ``exc`` in the module's own folder: path:line and its text."""
+    file = getattr(impl.module, "__file__", None)
+    if not file:
+        return []
+    folder = Path(file).resolve().parent
+    frames = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(folder):
+            frames.append(f"{_shown_path(path)}:{frame.lineno}  {(frame.line or '').strip()}")
+    return frames
+
+
+def _shown_path(path: Path) -> str:
+    """A path relative to the working folder where it lies below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _judge(prop: properties.Property, impl: Implementation, drawn: dict[str, Any]) -> None:
@@ -277,7 +368,7 @@ def check(
 def _advice(impl: Implementation, outcomes: list[Outcome]) -> list[str]:
     """A module that declares nothing is held to the whole contract; if it raised
     NotImplementedError there, what it lacks is a declaration, not a fix."""
-    refused = [o.name for o in outcomes if "raised NotImplementedError" in o.message]
+    refused = [o.name for o in outcomes if "raised NotImplementedError" in o.message + o.crash]
     if impl.declared or not refused:
         return []
     return [
@@ -286,6 +377,25 @@ def _advice(impl: Implementation, outcomes: list[Outcome]) -> list[str]:
         "supports, CAPABILITIES = Capabilities(...) (docs/checking.md), and every case is "
         "drawn inside that."
     ]
+
+
+def _crash_findings(report: Report) -> list[str]:
+    """Each exception the module raised, once: where in its code, on which properties, on
+    the smallest case; the other cases were judged as usual."""
+    found: dict[str, list[Outcome]] = {}
+    for o in report.outcomes:
+        if o.crash:  # one finding per exception and the line of your code that raised it
+            where = o.crash.split("\non the smallest case")[0].splitlines()
+            found.setdefault(where[0] + where[-1], []).append(o)
+    lines = []
+    for outcomes in found.values():
+        total = sum(o.raised for o in outcomes)
+        names = ", ".join(o.name for o in outcomes)
+        head, *rest = max(outcomes, key=lambda o: -len(o.crash)).crash.splitlines()
+        lines += ["", f"RAISES: {head.removeprefix('the module raised ')}"]
+        lines.append(f"  on {total} cases, in: {names}; every other case was judged")
+        lines += [f"  {x}" for x in rest]
+    return lines
 
 
 def format_report(report: Report) -> str:
@@ -300,11 +410,17 @@ def format_report(report: Report) -> str:
     for o in report.outcomes:
         verdict = {"pass": "pass", "FAIL": "FAIL", "n/a": f"not applicable: {o.reason}"}[o.verdict]
         count = "" if o.verdict == "n/a" else str(o.examples)
-        lines.append(f"{o.name:<{width}} {count:>8}  {verdict}")
+        raised = ""
+        if o.raised:
+            raised = f" (and {o.raised} {'case' if o.raised == 1 else 'cases'} that raised)"
+        lines.append(f"{o.name:<{width}} {count:>8}  {verdict}{raised}")
+    lines += _crash_findings(report)
     said: list[list[str]] = []
     traced = False
     for o in report.outcomes:
         if o.verdict != "FAIL":
+            continue
+        if not o.counterexample and o.crash:  # the crash above is this failure's finding
             continue
         lines += ["", f"FAIL: {o.name}", *(f"  {x}" for x in o.message.splitlines())]
         if o.counterexample:

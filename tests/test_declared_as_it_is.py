@@ -266,3 +266,59 @@ def test_an_update_that_is_not_in_place_arithmetic_is_refused() -> None:
     p = vectorized.Parameters([np.ones((1, 1))], [np.zeros(1)])
     with pytest.raises(ContractError, match=r"update: W\[1\] changed other than by -= or \+="):
         checked.backward(arch, p, np.ones((1, 1)), np.ones((1, 1)))
+
+
+CRASHES_ON_ONE_NODE = """
+import vectorized
+from backprop_verify import Capabilities
+
+CAPABILITIES = Capabilities(hidden=("tanh",), output=("identity",), losses=("half_squared_error",), max_depth=3)
+
+
+def _widths(arch):
+    for n in arch.sizes[1:-1]:
+        second = [0.0, 0.0][:n][1]  # assumes two nodes in every hidden layer
+
+
+def forward(arch, params, X):
+    return vectorized.forward(arch, params, X)
+
+
+def cost(arch, params, X, Y):
+    return vectorized.cost(arch, params, X, Y)
+
+
+def backward(arch, params, X, Y):
+    _widths(arch)
+    return vectorized.backward(arch, params, X, Y)
+"""
+
+
+def test_a_crash_is_one_finding_and_the_other_cases_are_judged(tmp_path: Path) -> None:
+    module = tmp_path / "one_node_breaks.py"
+    module.write_text(CRASHES_ON_ONE_NODE, encoding="utf-8")
+    report = check(str(module), examples=20)
+    assert report.verdict == "crash" and report.exit_status == 1
+    agree = next(o for o in report.outcomes if o.name == "outputs, cost and gradients agree")
+    assert agree.verdict == "FAIL" and agree.raised >= 1 and agree.examples >= 10
+    text = format_report(report)
+    (finding,) = [line for line in text.splitlines() if line.startswith("RAISES: ")]
+    assert finding == "RAISES: IndexError: list index out of range"
+    assert f"{module.resolve()}:10  second = [0.0, 0.0][:n][1]  # assumes two nodes" in text
+    assert "every other case was judged" in text and "on the smallest case that raises:" in text
+    assert "FAIL: outputs, cost and gradients agree" not in text  # the finding says it once
+
+
+def test_a_module_that_raises_on_every_case_says_so(tmp_path: Path) -> None:
+    module = tmp_path / "always.py"
+    module.write_text(
+        "import vectorized\nfrom vectorized import forward, cost\n"
+        "def backward(arch, params, X, Y):\n    raise KeyError('W1')\n",
+        encoding="utf-8",
+    )
+    report = check(str(module), examples=5)
+    agree = next(o for o in report.outcomes if o.name == "outputs, cost and gradients agree")
+    assert agree.message.startswith("the module raised on every case (")
+    assert (
+        report.verdict == "crash" and f"{module.resolve()}:4  raise KeyError('W1')" in agree.crash
+    )
