@@ -252,6 +252,7 @@ def _shown_path(path: Path) -> str:
 def _judge(prop: properties.Property, impl: Implementation, drawn: dict[str, Any]) -> None:
     """``prop`` on exactly ``drawn``, as a one-example hypothesis test (so that its
     assumptions work as in the drawn cases)."""
+    raised: list[Exception] = []
 
     @settings(
         max_examples=1,
@@ -263,9 +264,16 @@ def _judge(prop: properties.Property, impl: Implementation, drawn: dict[str, Any
     )
     @given(st.just(drawn))
     def once(case: dict[str, Any]) -> None:
-        prop.check(impl, **case)
+        try:
+            prop.check(impl, **case)
+        except (Disagreement, HypothesisException):
+            raise
+        except Exception as exc:  # kept with its own traceback, raised again below
+            raised.append(exc)
 
     once()
+    if raised:
+        raise raised[0]
 
 
 def _failure(
@@ -386,7 +394,7 @@ def _crash_findings(report: Report) -> list[str]:
     for o in report.outcomes:
         if o.crash:  # one finding per exception and the line of your code that raised it
             where = o.crash.split("\non the smallest case")[0].splitlines()
-            found.setdefault(where[0] + where[-1], []).append(o)
+            found.setdefault(where[0].split(":")[0] + where[-1], []).append(o)
     lines = []
     for outcomes in found.values():
         total = sum(o.raised for o in outcomes)

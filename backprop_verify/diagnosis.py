@@ -28,6 +28,10 @@ VARIANTS = {
     "(z[L−1]) instead of the output layer's z[L]",
     "bias_wrong_axis": "the bias gradient summed over the wrong axis: over the nodes of each "
     "sample instead of over the samples of each node (∂C/∂b[l] = Σ_n δ[l])",
+    "bp2_no_prime": "the hidden error BP2 without φ': δ[l] = Wᵀδ[l+1] where φ'(z[l]) ⊙ Wᵀδ[l+1] "
+    "was meant",
+    "bp2_untransposed": "W[l+1] not transposed in BP2: δ[l] = φ'(z[l]) ⊙ W[l+1]δ[l+1] where "
+    "W[l+1]ᵀδ[l+1] was meant (a square layer hides the shape)",
 }
 TRANSPOSE = (
     "a transpose: ∂C/∂W[l] comes out as its transpose (δ[l]ᵀ a[l−1] is (n_l, n_{l−1})); "

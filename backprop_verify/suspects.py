@@ -47,6 +47,14 @@ def _output_error(
     ]
 
 
+def _weight(W: Matrix, i: int, j: int, bug: str) -> float:
+    """W[l+1][j][i] in BP2's sum, or W[l+1][i][j] when the variant forgets the transpose
+    (and the layer is square, so that the index exists)."""
+    if bug == "bp2_untransposed" and len(W) == len(W[0]):
+        return W[i][j]
+    return W[j][i]
+
+
 def variant_gradients(
     arch: reference.Architecture,
     p: reference.Parameters,
@@ -59,6 +67,10 @@ def variant_gradients(
     L, N = arch.L, len(X)
     if bug == "output_delta_hidden_z" and (L < 2 or arch.sizes[L - 1] != arch.sizes[L]):
         return None
+    if bug == "bp2_untransposed" and not any(
+        arch.sizes[l] == arch.sizes[l + 1] > 1 for l in range(1, L)
+    ):
+        return None  # only a square W[l+1] takes the wrong index without crashing
     dW = [[[0.0] * arch.sizes[l - 1] for _ in range(arch.sizes[l])] for l in range(1, L + 1)]
     db: list[list[float]] = [[0.0] * arch.sizes[l] for l in range(1, L + 1)]
     if bug == "bias_wrong_axis":
@@ -74,8 +86,10 @@ def variant_gradients(
         for l in range(L - 1, 0, -1):
             name = arch.activations[l - 1]
             delta[l] = [
-                _phi_prime(name, z[l][i], a[l][i], bug)
-                * sum(p.W[l][j][i] * delta[l + 1][j] for j in range(arch.sizes[l + 1]))
+                (1.0 if bug == "bp2_no_prime" else _phi_prime(name, z[l][i], a[l][i], bug))
+                * sum(
+                    _weight(p.W[l], i, j, bug) * delta[l + 1][j] for j in range(arch.sizes[l + 1])
+                )
                 for i in range(arch.sizes[l])
             ]
         for l in range(1, L + 1):

@@ -27,6 +27,8 @@ BUGS = {
     "softmax_diagonal": "softmax differentiated as if element-wise",
     "relu_prime_at_zero": "ReLU'(0) taken as 1",
     "cost_sum_grad_mean": "a factor 1/n_out",
+    "bp2_no_prime": "the hidden error BP2 without φ'",
+    "bp2_untransposed": "W[l+1] not transposed in BP2",
 }
 
 

@@ -67,7 +67,9 @@ def build(bug: str = "") -> shapes.Checked:
         for layer in range(2, len(weights) + 1):
             z = zs[-layer]
             sp = sigmoid_prime(activations[-layer]) if bug == "prime_of_a" else sigmoid_prime(z)
-            delta = (weights[-layer + 1].T @ delta) * sp
+            delta = weights[-layer + 1].T @ delta
+            if bug != "bp2_no_prime":
+                delta = delta * sp
             nabla_b[-layer] = delta
             nabla_w[-layer] = delta @ activations[-layer - 1].T
         return nabla_w, nabla_b

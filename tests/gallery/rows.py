@@ -67,7 +67,8 @@ def build(bug: str = "") -> shapes.Checked:
             dW[k] = delta.T @ A[k] if bug == "transpose" else A[k].T @ delta
             db[k] = delta.sum(axis=1) if bug == "bias_wrong_axis" else delta.sum(axis=0)
             if k > 0:
-                delta = (delta @ W[k].T) * relu_prime(Z[k - 1])
+                back = delta @ W[k] if bug == "bp2_untransposed" else delta @ W[k].T
+                delta = back * relu_prime(Z[k - 1])
         return dW, db
 
     def update(arch: Any, W: list[Any], b: list[Any], X: Any, Y: Any, eta: float) -> None:
