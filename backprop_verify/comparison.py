@@ -70,15 +70,23 @@ def _walk(x: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], flo
     return [pair for k, item in enumerate(x) for pair in _walk(item, (*path, k))]
 
 
-def assert_close(what: str, got: Any, want: Any, bound: Any, dtype: str) -> None:
+ORACLE = "the oracle"
+
+
+def assert_close(
+    what: str, got: Any, want: Any, bound: Any, dtype: str, against: str = ORACLE
+) -> None:
     """|got − want| ≤ 2·bound + underflow element by element (two implementations, each
     within ``bound`` of the exact value; ``underflow`` covers gradual underflow)."""
-    assert_within(what, got, want, [2.0 * e for e in flat(bound)], dtype)
+    assert_within(what, got, want, [2.0 * e for e in flat(bound)], dtype, against)
 
 
-def assert_within(what: str, got: Any, want: Any, allowed: Any, dtype: str) -> None:
+def assert_within(
+    what: str, got: Any, want: Any, allowed: Any, dtype: str, against: str = ORACLE
+) -> None:
     """|got − want| ≤ allowed + underflow, element by element; the first that is not raises
-    Disagreement naming it (layer, row, column) with both values."""
+    Disagreement naming it (layer, row, column) with both values, and ``against``, what
+    ``want`` is (the oracle's value, or the module's own for an invariant)."""
     g, w, e = _walk(got), _walk(want), flat(allowed)
     if len(g) != len(w) or len(g) != len(e) or shape(got) != shape(want):
         raise Disagreement(
@@ -88,11 +96,12 @@ def assert_within(what: str, got: Any, want: Any, allowed: Any, dtype: str) -> N
     for (path, gk), (_, wk), ek in zip(g, w, e, strict=True):
         if not abs(gk - wk) <= ek + underflow:
             name = _label(what, path)
+            source = "" if against == ORACLE else f" ({against})"
             if math.isnan(gk) or math.isinf(gk):
-                problem = f"got {gk!r} where the oracle has {wk!r}"
+                problem = f"got {gk!r} where {against} has {wk!r}"
             else:
                 problem = (
-                    f"got {gk!r}, expected {wk!r}, difference {abs(gk - wk):.3e} "
+                    f"got {gk!r}, expected {wk!r}{source}, difference {abs(gk - wk):.3e} "
                     f"exceeds the rounding bound {ek:.3e} + {underflow:.1e}"
                 )
             raise Disagreement(f"{name}: {problem}", name, gk, wk)

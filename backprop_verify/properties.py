@@ -98,13 +98,13 @@ def permutation(impl: Implementation, case: Case, seed: int) -> None:
     random.Random(seed).shuffle(order)
     Xp, Yp = [X[n] for n in order], [Y[n] for n in order]
     out, out_p = impl.forward(arch, p, X), impl.forward(arch, p, Xp)
-    assert_close(
-        "outputs", out_p, [out[n] for n in order], [bound.outputs[n] for n in order], impl.dtype
-    )
+    own = "the module's own value on the batch in its first order"
+    permuted = [bound.outputs[n] for n in order]
+    assert_close("outputs", out_p, [out[n] for n in order], permuted, impl.dtype, own)
     g, g_p = impl.backward(arch, p, X, Y), impl.backward(arch, p, Xp, Yp)
-    assert_close("cost", g_p.cost, g.cost, bound.cost, impl.dtype)
-    assert_close("dC/dW", g_p.W, g.W, bound.W, impl.dtype)
-    assert_close("dC/db", g_p.b, g.b, bound.b, impl.dtype)
+    assert_close("cost", g_p.cost, g.cost, bound.cost, impl.dtype, own)
+    assert_close("dC/dW", g_p.W, g.W, bound.W, impl.dtype, own)
+    assert_close("dC/db", g_p.b, g.b, bound.b, impl.dtype, own)
 
 
 def per_sample_sum(impl: Implementation, case: Case) -> None:
@@ -139,7 +139,11 @@ def per_sample_sum(impl: Implementation, case: Case) -> None:
                 strict=True,
             )
         ]
-        assert_within(f"dC/d{part}", flat(getattr(batch, part)), summed, allowed, impl.dtype)
+        own = "the sum of the module's own per-sample gradients"
+        assert_within(f"dC/d{part}", flat(getattr(batch, part)), summed, allowed, impl.dtype, own)
+
+
+OWN_SUM = "the module's own sum over the batch, divided by N"
 
 
 def mean_over_n(impl: Implementation, case: Case) -> None:
@@ -159,13 +163,15 @@ def mean_over_n(impl: Implementation, case: Case) -> None:
                 flat(getattr(b_mean, part)), flat(getattr(b_sum, part)), want, strict=True
             )
         ]
-        assert_within(f"dC/d{part} (mean)", flat(getattr(g_mean, part)), want, allowed, impl.dtype)
+        got = flat(getattr(g_mean, part))
+        assert_within(f"dC/d{part} (mean)", got, want, allowed, impl.dtype, OWN_SUM)
     assert_within(
         "cost (mean)",
         g_mean.cost,
         g_sum.cost / N,
         b_mean.cost + b_sum.cost / N + eps * abs(g_sum.cost / N),
         impl.dtype,
+        OWN_SUM,
     )
 
 

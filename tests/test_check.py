@@ -319,3 +319,18 @@ def test_our_implementations_hold_on_every_extreme_case(impl: Implementation) ->
         if prop.pins and not prop.applies(impl):
             outcome = check_module.run_property(prop, impl, examples=1, seed=0)
             assert outcome.verdict == "pass", (prop.name, outcome.message, outcome.counterexample)
+
+
+def test_an_invariant_says_it_compares_the_module_with_itself() -> None:
+    from backprop_verify.comparison import Disagreement, assert_close
+
+    own = "the module's own value on the batch in its first order"
+    with pytest.raises(Disagreement) as nan:
+        assert_close("cost", float("nan"), float("nan"), 0.0, "float64", own)
+    assert str(nan.value) == f"cost: got nan where {own} has nan"
+    with pytest.raises(Disagreement) as off:
+        assert_close("cost", 1.5, 1.0, 0.0, "float64", own)
+    assert f"got 1.5, expected 1.0 ({own}), difference" in str(off.value)
+    with pytest.raises(Disagreement) as oracle:
+        assert_close("cost", 1.5, 1.0, 0.0, "float64")
+    assert "got 1.5, expected 1.0, difference" in str(oracle.value)
