@@ -23,7 +23,14 @@ from hypothesis.errors import HypothesisException, Unsatisfiable
 from backprop_verify import properties
 from backprop_verify.adapters import Implementation, load
 from backprop_verify.comparison import Disagreement
-from backprop_verify.diagnosis import diagnose, gradients_agree, slope_verdict, wrong_node
+from backprop_verify.diagnosis import (
+    diagnose,
+    gradients_agree,
+    numeric_suspects,
+    saturated_cost,
+    slope_verdict,
+    wrong_node,
+)
 from backprop_verify.strategies import Case, extremes
 
 # The kinds of wrong a failure shows, most serious first, with the verdict each gives and
@@ -64,7 +71,9 @@ def _kind(
         return "numerics" if _numeric(exc) else "gradient"
     if prop.explained == "none":  # the inputs were changed: no value is wrong
         return "inputs"
-    if not math.isfinite(exc.got) and math.isfinite(exc.want):
+    if not math.isfinite(exc.got) and (
+        math.isfinite(exc.want) or (case is not None and numeric_suspects(impl, case))
+    ):  # not finite where the oracle is (an invariant compares it with itself: ask the oracle)
         return "numerics"
     if case is None:
         return "gradient"
@@ -76,7 +85,9 @@ def _kind(
         return "gradient"
     if prop.steps:
         return "step"
-    return "forward" if exc.quantity.startswith("outputs") else "cost"
+    if exc.quantity.startswith("outputs"):
+        return "forward"
+    return "numerics" if saturated_cost(impl, case) else "cost"
 
 
 @contextmanager
@@ -293,7 +304,9 @@ def _failure(
     out.counterexample = repr(case) + "".join(f"\n  {k}={v!r}" for k, v in extras.items())
     if not isinstance(exc, Disagreement):
         return out
-    if prop.explained == "slope":
+    if out.kind == "numerics":
+        out.diagnosis = numeric_suspects(impl, case)
+    elif prop.explained == "slope":
         out.diagnosis = slope_verdict(impl, case)
     elif prop.explained == "gradients":
         out.diagnosis = diagnose(impl, case, learning_rate)

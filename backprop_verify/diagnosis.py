@@ -4,7 +4,9 @@ module's value beside the oracle's and the first disagreement marked with its eq
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 import reference
@@ -153,21 +155,21 @@ def gradient_suspects(impl: Implementation, case: Case) -> tuple[list[str], list
     fits += shape_suspects(arch, len(X), got, want)
     g, w = _gradients(got), _gradients(want)
     for text, factor in _factor_suspects(arch, len(X)):
+        scaled = [factor * v for v in w]
+        if _close(scaled, w, impl.dtype):
+            continue  # a zero gradient: no factor can show on this case
         tested.append(text)
-        if _close(g, [factor * v for v in w], impl.dtype):
+        if _close(g, scaled, impl.dtype):
             fits.append(text)
     square = [l for l in range(arch.L) if arch.sizes[l] == arch.sizes[l + 1] > 1]
-    if square:
-        text = TRANSPOSE
-        tested.append(text)
-        swapped = [
-            [list(col) for col in zip(*W_l, strict=True)] if l in square else W_l
-            for l, W_l in enumerate(want.W)
-        ]
-        if _close(flat(got.W), flat(swapped), impl.dtype) and not _close(
-            flat(got.W), flat(want.W), impl.dtype
-        ):
-            fits.append(text)
+    swapped = [
+        [list(col) for col in zip(*W_l, strict=True)] if l in square else W_l
+        for l, W_l in enumerate(want.W)
+    ]
+    if square and not _close(flat(swapped), flat(want.W), impl.dtype):  # else it cannot show
+        tested.append(TRANSPOSE)
+        if _close(flat(got.W), flat(swapped), impl.dtype):
+            fits.append(TRANSPOSE)
     for bug, text in VARIANTS.items():
         variant = variant_gradients(arch, p, X, Y, bug)
         if variant is None:
@@ -316,6 +318,9 @@ def diagnose(impl: Implementation, case: Case, learning_rate: float | None = Non
             if gradients_agree(impl, c):
                 if k == 0:
                     notes += _agreeing(impl, c, learning_rate)
+                else:  # right here: a suspect that would be wrong here is not the mistake
+                    fits, tested = gradient_suspects(impl, c)
+                    ruled_out |= {t for t in tested if t not in fits}
                 continue
             fits, tested = gradient_suspects(impl, c)
         except Exception as exc:  # the module fails on this case
@@ -472,3 +477,72 @@ def slope_verdict(impl: Implementation, case: Case) -> list[str]:
             *(f for f in found if not f.startswith("the gradients equal")),
         ]
     return found
+
+
+def numeric_suspects(impl: Implementation, case: Case) -> list[str]:
+    """Where the module's numbers first stop being finite while the oracle's are finite
+    (outputs, then the cost, then the gradient), and the operation that does that."""
+    arch, p, X, Y = case.arch, case.params, case.X, case.Y
+    stages: list[tuple[str, Callable[[], list[float]], Callable[[], list[float]], str]] = [
+        (
+            "an output",
+            lambda: flat(impl.forward(arch, p, X)),
+            lambda: flat(reference.forward(arch, p, X)),
+            "e^z overflowed to ∞ and ∞/∞ is NaN: subtract max_k z_k before exp (softmax), "
+            "or compute σ from e^{−|z|}",
+        ),
+        (
+            "the cost",
+            lambda: [impl.cost(arch, p, X, Y)],
+            lambda: [reference.cost(arch, p, X, Y)],
+            "the log of a probability that rounded to 0 (log 0 = −∞, 0·log 0 = NaN): compute "
+            "the cross-entropy from the logits (log-sum-exp; max(z, 0) − y z + log1p(e^{−|z|}))",
+        ),
+        (
+            "a gradient",
+            lambda: _gradients(impl.backward(arch, p, X, Y)),
+            lambda: _gradients(reference.backward(arch, p, X, Y)),
+            "a division by a probability that rounded to 0 or 1 (−y/a, (a − y)/(a(1 − a))): "
+            "with its pairing, δ[L] = a − y needs no division",
+        ),
+    ]
+    for what, mine, oracle, fix in stages:
+        try:
+            got, want = mine(), oracle()
+        except Exception:  # the module raises here: the crash finding says where
+            return []
+        for g, w in zip(got, want, strict=False):
+            if not math.isfinite(g) and math.isfinite(w):
+                return [f"{what} is {g!r} where the oracle's is {w!r}: {fix}"]
+    if saturated_cost(impl, case):
+        got_cost, want_cost = impl.cost(arch, p, X, Y), reference.cost(arch, p, X, Y)
+        return [
+            f"the cost is {got_cost!r} where the oracle's is {want_cost!r}, "
+            f"{abs(got_cost - want_cost) / abs(want_cost):.1e} apart, on a case where a "
+            f"probability is below e^{{−{SATURATED_COST:g}}}: the log of a probability that "
+            "has lost its digits (below the smallest normal number, or 1 − p next to 1); "
+            "compute the cross-entropy from the logits (log-sum-exp; log1p)"
+        ]
+    return []
+
+
+# A per-sample cost this large means a probability below e^{−20}: where a cost computed
+# from probabilities loses its digits, while one computed from the logits keeps them.
+SATURATED_COST = 20.0
+# How close an imprecise cost still is: a wrong formula (a factor, a sign, a missing term)
+# misses by far more.
+IMPRECISE = 1e-3
+
+
+def saturated_cost(impl: Implementation, case: Case) -> bool:
+    """The module's cost is finite, outside the rounding bound, but within IMPRECISE of the
+    oracle's relatively, on a case whose cost per sample is SATURATED_COST or more."""
+    arch, p, X, Y = case.arch, case.params, case.X, case.Y
+    got, want = impl.cost(arch, p, X, Y), reference.cost(arch, p, X, Y)
+    per_sample = abs(want) / (len(X) if arch.reduction == "sum" else 1)
+    allowed = 2 * error_bound(arch, p, X, Y, impl.dtype).cost + UNDERFLOW[impl.dtype]
+    return (
+        math.isfinite(got)
+        and per_sample >= SATURATED_COST
+        and allowed < abs(got - want) <= IMPRECISE * abs(want)
+    )

@@ -98,6 +98,7 @@ GALLERY_VERDICTS = {
     "tests.gallery.bug_stale_weights": "step",
     "tests.gallery.bug_cost_summed": "cost",
     "tests.gallery.pure_python_lists": "numerics",
+    "tests.gallery.bug_log_of_probability": "numerics",
 }
 
 
@@ -334,3 +335,12 @@ def test_an_invariant_says_it_compares_the_module_with_itself() -> None:
     with pytest.raises(Disagreement) as oracle:
         assert_close("cost", 1.5, 1.0, 0.0, "float64")
     assert "got 1.5, expected 1.0, difference" in str(oracle.value)
+
+
+def test_a_fragile_cost_is_traced_to_the_log_of_a_probability() -> None:
+    report = check("tests.gallery.bug_log_of_probability", examples=10)
+    assert report.verdict == "numerics" and report.exit_status == 4
+    said = [d for o in report.outcomes for d in o.diagnosis]
+    assert said and all(d.startswith("the cost is ") for d in said)
+    assert all("the log of a probability that rounded to 0" in d for d in said)
+    assert not any(words in d for d in said for words in BUGS.values())
