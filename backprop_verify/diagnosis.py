@@ -70,6 +70,14 @@ def _factor_suspects(arch: reference.Architecture, N: int) -> list[tuple[str, fl
         out.append(("a factor 1/N: the gradient averaged over the batch, the cost summed", 1.0 / N))
     if reference.LOSSES[arch.loss].halved:
         out += [(f"a factor 2: {HALF}", 2.0), (f"a factor 1/2: {HALF}", 0.5)]
+    if n_out > 1 and N > 1 and arch.reduction == "mean":
+        out.append(
+            (
+                "a factor N·n_out: the gradient summed over the batch and the outputs, the "
+                "cost a mean over both (a mean over every entry, as MSELoss's default)",
+                N * n_out,
+            )
+        )
     if n_out > 1:
         out.append(
             (

@@ -344,3 +344,31 @@ def test_a_fragile_cost_is_traced_to_the_log_of_a_probability() -> None:
     assert said and all(d.startswith("the cost is ") for d in said)
     assert all("the log of a probability that rounded to 0" in d for d in said)
     assert not any(words in d for d in said for words in BUGS.values())
+
+
+def test_a_gradient_n_times_n_out_its_cost_is_named_and_not_confused(tmp_path: Path) -> None:
+    """A mean over every entry in the cost (MSELoss's default), a sum in the gradient."""
+    module = tmp_path / "every_entry.py"
+    module.write_text(
+        textwrap.dedent(
+            """
+            import vectorized
+            from vectorized import forward, cost
+            from backprop_verify import Capabilities
+
+            CAPABILITIES = Capabilities(hidden=("tanh",), output=("identity",),
+                                        losses=("half_squared_error",), reductions=("mean",),
+                                        biases=("on",), min_depth=2, max_depth=2)
+
+            def backward(arch, params, X, Y):
+                g = vectorized.backward(arch, params, X, Y)
+                k = len(X) * arch.sizes[-1]
+                return vectorized.Gradients([w * k for w in g.W], [v * k for v in g.b], g.cost)
+            """
+        ),
+        encoding="utf-8",
+    )
+    report = check(str(module), examples=30)
+    said = {d for o in report.outcomes for d in o.diagnosis}
+    assert any(d.startswith("a factor N·n_out:") for d in said), format_report(report)
+    assert not any(d.startswith(("a factor N (", "a factor n_out")) for d in said), said
