@@ -14,7 +14,7 @@ from backprop_verify.adapters import Implementation
 from backprop_verify.capabilities import Capabilities
 from backprop_verify.comparison import flat, shape
 from backprop_verify.rounding import UNDERFLOW, error_bound
-from backprop_verify.strategies import Case, targets
+from backprop_verify.strategies import Case, targets, uniform_parameters
 from backprop_verify.suspects import stale_step, variant_gradients
 
 # How close a module's numbers must be to a suspect's to say that suspect fits: far wider
@@ -300,14 +300,7 @@ def more_cases(
             sizes, (*hidden, like.activations[-1]), like.loss, like.reduction, like.bias
         )
         N = min(width or (3, 2)[k % 2], caps.max_batch)
-        W = [
-            [[rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
-            for l in range(1, L + 1)
-        ]
-        b = [
-            [rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
-            for l in range(1, L + 1)
-        ]
+        W, b = uniform_parameters(rng, arch)
         X = [[rng.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(N)]
         Y = targets(rng, arch.loss, N, sizes[-1], caps.targets)
         out.append(Case(arch, reference.Parameters(W, b), X, Y))

@@ -119,6 +119,28 @@ def _descend(
     return vectorized.Parameters(W, b)
 
 
+def _copies(params: vectorized.Parameters) -> tuple[Arrays, Arrays]:
+    """Copies of W and b for code that may change what it is given."""
+    return [w.copy() for w in params.W], [v.copy() for v in params.b]
+
+
+def _batch_forward_and_cost(
+    forward_fn: Callable[[reference.Architecture, Arrays, Arrays, Any], Any],
+    cost_fn: Callable[[reference.Architecture, Arrays, Arrays, Any, Any], float],
+) -> tuple[Callable[..., Any], Callable[..., float]]:
+    """The checker's forward and cost from batch code that takes W and b as lists."""
+
+    def forward(arch: reference.Architecture, params: vectorized.Parameters, X: Any) -> Any:
+        W, b = _copies(params)
+        return forward_fn(arch, W, b, np.asarray(X))
+
+    def cost(arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any) -> float:
+        W, b = _copies(params)
+        return float(cost_fn(arch, W, b, np.asarray(X), np.asarray(Y)))
+
+    return forward, cost
+
+
 def _column_or_flat(v: Any) -> set[tuple[int, ...]]:
     """A bias column (n, 1) may have its gradient as a column or flat."""
     return {np.shape(v), (np.size(v),)}
@@ -211,22 +233,12 @@ def row_batches(
     Declare ``CAPABILITIES = Capabilities(..., weights="in_out")``.
     """
     order = _check_order(returns)
-
-    def copies(params: vectorized.Parameters) -> tuple[Arrays, Arrays]:
-        return [w.copy() for w in params.W], [v.copy() for v in params.b]
-
-    def forward(arch: reference.Architecture, params: vectorized.Parameters, X: Any) -> Any:
-        W, b = copies(params)
-        return forward_rows(arch, W, b, np.asarray(X))
-
-    def cost(arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any) -> float:
-        W, b = copies(params)
-        return float(cost_rows(arch, W, b, np.asarray(X), np.asarray(Y)))
+    forward, cost = _batch_forward_and_cost(forward_rows, cost_rows)
 
     def backward(
         arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any
     ) -> vectorized.Gradients:
-        W, b = copies(params)
+        W, b = _copies(params)
         pair = gradients(arch, W, b, np.asarray(X), np.asarray(Y))
         dW, db = _gradient_pair("gradients", pair, W, b, order, None)
         if arch.bias == "off":
@@ -242,7 +254,7 @@ def row_batches(
     ) -> vectorized.Parameters:
         if update is None:
             return _descend(arch, params, backward(arch, params, X, Y), learning_rate)
-        W, b = copies(params)
+        W, b = _copies(params)
         update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
         return vectorized.Parameters(W, b)
 
@@ -293,17 +305,7 @@ def in_place(
     A frozen bias is never updated, so its gradient cannot be read: declare ``biases``
     without "frozen".
     """
-
-    def copies(params: vectorized.Parameters) -> tuple[Arrays, Arrays]:
-        return [w.copy() for w in params.W], [v.copy() for v in params.b]
-
-    def forward(arch: reference.Architecture, params: vectorized.Parameters, X: Any) -> Any:
-        W, b = copies(params)
-        return forward_fn(arch, W, b, np.asarray(X))
-
-    def cost(arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any) -> float:
-        W, b = copies(params)
-        return float(cost_fn(arch, W, b, np.asarray(X), np.asarray(Y)))
+    forward, cost = _batch_forward_and_cost(forward_fn, cost_fn)
 
     def backward(
         arch: reference.Architecture, params: vectorized.Parameters, X: Any, Y: Any
@@ -330,7 +332,7 @@ def in_place(
         Y: Any,
         learning_rate: float,
     ) -> vectorized.Parameters:
-        W, b = copies(params)
+        W, b = _copies(params)
         update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
         return vectorized.Parameters(W, b)
 

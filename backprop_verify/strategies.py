@@ -129,6 +129,22 @@ def cases(
     return Case(arch, reference.Parameters(W, b), X, Y)
 
 
+def uniform_parameters(
+    rng: random.Random, arch: reference.Architecture
+) -> tuple[list[list[list[float]]], list[list[float]]]:
+    """W and b uniform in [−1, 1] (b zeros when bias is off), drawn from ``rng``."""
+    sizes = arch.sizes
+    W = [
+        [[rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
+        for l in range(1, arch.L + 1)
+    ]
+    b = [
+        [rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
+        for l in range(1, arch.L + 1)
+    ]
+    return W, b
+
+
 # |z| past which e^{|z|} overflows, for each dtype (e^{709.8} and e^{88.7} are the largest).
 OVERFLOW = {"float64": 800.0, "float32": 100.0}
 
@@ -180,14 +196,7 @@ def extremes(caps: Capabilities, dtype: str = "float64") -> list[tuple[str, str,
         )
         if not caps.covers(arch):
             return
-        W = [
-            [[rng.uniform(-1, 1) for _ in range(sizes[l - 1])] for _ in range(sizes[l])]
-            for l in range(1, L + 1)
-        ]
-        b = [
-            [rng.uniform(-1, 1) if arch.bias != "off" else 0.0 for _ in range(sizes[l])]
-            for l in range(1, L + 1)
-        ]
+        W, b = uniform_parameters(rng, arch)
         if z and arch.bias == "off" and layer != 1:
             return  # without biases only the first layer's z can be set exactly
         N = min(2, caps.max_batch)
