@@ -141,6 +141,29 @@ def _batch_forward_and_cost(
     return forward, cost
 
 
+def _batch_step(
+    update: Callable[[reference.Architecture, Arrays, Arrays, Any, Any, float], None] | None,
+    backward: Callable[..., vectorized.Gradients],
+) -> Callable[..., vectorized.Parameters]:
+    """The checker's sgd_step: your in-place ``update`` on copies, or without one, plain
+    descent along ``backward``'s gradient."""
+
+    def sgd_step(
+        arch: reference.Architecture,
+        params: vectorized.Parameters,
+        X: Any,
+        Y: Any,
+        learning_rate: float,
+    ) -> vectorized.Parameters:
+        if update is None:
+            return _descend(arch, params, backward(arch, params, X, Y), learning_rate)
+        W, b = _copies(params)
+        update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
+        return vectorized.Parameters(W, b)
+
+    return sgd_step
+
+
 def _column_or_flat(v: Any) -> set[tuple[int, ...]]:
     """A bias column (n, 1) may have its gradient as a column or flat."""
     return {np.shape(v), (np.size(v),)}
@@ -245,20 +268,7 @@ def row_batches(
             db = [np.zeros_like(v) for v in params.b]
         return vectorized.Gradients(list(dW), list(db), cost(arch, params, X, Y))
 
-    def sgd_step(
-        arch: reference.Architecture,
-        params: vectorized.Parameters,
-        X: Any,
-        Y: Any,
-        learning_rate: float,
-    ) -> vectorized.Parameters:
-        if update is None:
-            return _descend(arch, params, backward(arch, params, X, Y), learning_rate)
-        W, b = _copies(params)
-        update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
-        return vectorized.Parameters(W, b)
-
-    return Checked(forward, cost, backward, sgd_step)
+    return Checked(forward, cost, backward, _batch_step(update, backward))
 
 
 class _Recording(np.ndarray):
@@ -325,15 +335,4 @@ def in_place(
             db = [np.zeros_like(v) for v in params.b]
         return vectorized.Gradients(dW, db, cost(arch, params, X, Y))
 
-    def sgd_step(
-        arch: reference.Architecture,
-        params: vectorized.Parameters,
-        X: Any,
-        Y: Any,
-        learning_rate: float,
-    ) -> vectorized.Parameters:
-        W, b = _copies(params)
-        update(arch, W, b, np.asarray(X), np.asarray(Y), learning_rate)
-        return vectorized.Parameters(W, b)
-
-    return Checked(forward, cost, backward, sgd_step)
+    return Checked(forward, cost, backward, _batch_step(update, backward))
