@@ -37,6 +37,21 @@ class Clock:
         return self.now
 
 
+def _drain(leader: int) -> str:
+    """Everything written to a pty whose other end is closed: a read returns what the line
+    discipline holds at that moment, so read until it says there is no more."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the other end is closed and everything has been read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
 def _run(bar: Progress, clock: Clock, steps: list[tuple[float, int]]) -> None:
     """Advance the clock to each time and report the units done by then."""
     for at, done in steps:
@@ -53,7 +68,7 @@ def test_on_a_terminal_the_bar_redraws_in_place_and_ends_its_line() -> None:
             10, "training", tty, after=2.0, width=10, given=Settings(), clock=clock
         ) as bar:
             _run(bar, clock, [(1.0, 1), (2.5, 5), (2.55, 6), (2.7, 7), (3.0, 10)])
-    text = os.read(leader, 4096).decode()
+    text = _drain(leader)
     os.close(leader)
     frames = [f for f in text.replace("\r\n", "\n").split("\r") if f.strip()]
     # Nothing before 2 s; 6 comes 0.05 s after 5 and is not drawn; the full bar always is.
@@ -104,7 +119,7 @@ def test_forced_styles_and_off() -> None:
         Progress(4, "x", tty, after=0.0, given=Settings("lines"), clock=clock) as bar,
     ):
         bar.update(2, "note")
-    assert os.read(leader, 4096).decode().replace("\r\n", "\n") == "x: 2/4 (50 %) note\n"
+    assert _drain(leader).replace("\r\n", "\n") == "x: 2/4 (50 %) note\n"
     os.close(leader)
 
 
@@ -233,7 +248,7 @@ def test_a_download_shows_lines_in_a_log_and_a_bar_on_a_terminal(tmp_path: Path)
     leader, follower = pty.openpty()
     done = _download(tmp_path / "b", follower)
     os.close(follower)
-    shown = os.read(leader, 1 << 16).decode()
+    shown = _drain(leader)
     os.close(leader)
     assert done.returncode == 0
     assert shown.startswith("\rdownload [") and shown.count("\r") >= 2
