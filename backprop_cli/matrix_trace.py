@@ -13,6 +13,7 @@ from vectorized.activations import activation, phi_prime
 from vectorized.arrays import FloatArray, to_arrays, to_lists
 from vectorized.losses import loss_entry, output_delta
 from vectorized.network import apply_update, backward_arrays, cost, feed_forward
+from vectorized.regularization import l2_term
 
 
 def _grid(M: FloatArray, limit: int) -> list[str]:
@@ -115,11 +116,20 @@ def sections(
             lines += _show(f"Δ[{l}]", deltas[l], limit)
         out.append(Section("bp2", "", tuple(lines)))
     over = "(1/N)·" if arch.reduction == "mean" else ""
-    lines = [
-        f"cost: C = {over}Σ_n ℓ_n = {num(grads.cost)}",
-        f"gradients: ∂C/∂W[l] = {over}Δ[l].T @ A[l-1] (BP4; a sum of outer products),",
-        f"           ∂C/∂b[l] = {over}Δ[l].sum(axis=0) (BP3; a sum over samples)",
-    ]
+    if arch.l2:
+        decay = l2_term(arch, p)
+        lines = [
+            f"cost: C = {over}Σ_n ℓ_n + (λ/2)·Σ_l ‖W[l]‖² (L2, λ = {num(arch.l2)})",
+            f"        = {num(grads.cost - decay)} + {num(decay)} = {num(grads.cost)}",
+            f"gradients: ∂C/∂W[l] = {over}Δ[l].T @ A[l-1] + λ·W[l] (BP4 + L2),",
+            f"           ∂C/∂b[l] = {over}Δ[l].sum(axis=0) (BP3; the biases are not regularized)",
+        ]
+    else:
+        lines = [
+            f"cost: C = {over}Σ_n ℓ_n = {num(grads.cost)}",
+            f"gradients: ∂C/∂W[l] = {over}Δ[l].T @ A[l-1] (BP4; a sum of outer products),",
+            f"           ∂C/∂b[l] = {over}Δ[l].sum(axis=0) (BP3; a sum over samples)",
+        ]
     for l in range(L, 0, -1):
         lines += _show(f"∂C/∂W[{l}]", grads.W[l - 1], limit)
         if arch.bias != "off":

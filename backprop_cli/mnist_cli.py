@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from backprop_cli.options import positive, whole
+from backprop_cli.options import non_negative, positive, whole
 from backprop_cli.paths import writable_file
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
 from backprop_cli.progress import Progress
@@ -36,6 +37,12 @@ def add_mnist_command(sub: Any) -> None:
     m.add_argument("--epochs", type=whole(1), help="epochs >= 1 (default: the config's)")
     m.add_argument("--batch", type=whole(1), help="mini-batch size >= 1 (default: the config's)")
     m.add_argument("--lr", type=positive, help="learning rate η > 0 (default: the config's)")
+    m.add_argument(
+        "--l2",
+        type=non_negative,
+        metavar="λ",
+        help="L2 weight decay: adds (λ/2)·Σ‖W‖² to each batch's cost (default 0)",
+    )
     m.add_argument("--seed", type=whole(0), default=0, help="seed >= 0 of weights and shuffling")
     m.add_argument("--dtype", default="float64", choices=["float64", "float32"])
     m.add_argument("--save", metavar="PATH", help="write the trained network (.npz)")
@@ -58,6 +65,8 @@ def train_mnist(args: argparse.Namespace) -> int:
     save_to = writable_file("--save", args.save, (".npz",)) if args.save else None
     plot_to = check_plot_path(args.plot) if args.plot else None
     cfg = CONFIGS[args.config]
+    if args.l2 is not None:
+        cfg = replace(cfg, arch=replace(cfg.arch, l2=args.l2))
     lr = cfg.learning_rate if args.lr is None else args.lr
     batch = cfg.batch_size if args.batch is None else args.batch
     epochs = cfg.epochs if args.epochs is None else args.epochs

@@ -83,6 +83,17 @@ def positive(text: str) -> float:
     return value
 
 
+def non_negative(text: str) -> float:
+    """An argparse type: a finite number >= 0 (inf, nan and negatives refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0; got {text!r}")
+    return value
+
+
 def add_network_arguments(p: argparse.ArgumentParser) -> None:
     """EXAMPLE, or a network of one's own (--sizes, --activations, …), and --lr, --seed."""
     p.add_argument(
@@ -108,6 +119,12 @@ def add_network_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--lr", type=positive, help="learning rate η > 0 (default: the example's)")
     p.add_argument(
+        "--l2",
+        type=non_negative,
+        metavar="λ",
+        help="L2 weight decay: adds (λ/2)·Σ‖W‖² to the cost (default: the example's, 0)",
+    )
+    p.add_argument(
         "--seed",
         type=whole(0),
         help=f"seed >= 0 of the parameters and data, for --sizes and {', '.join(SEEDED)}",
@@ -116,7 +133,7 @@ def add_network_arguments(p: argparse.ArgumentParser) -> None:
         "--weights",
         metavar="FILE",
         help="a network's weights and samples as JSON (keys W, b, X, Y; optionally "
-        "activations, loss, reduction, bias, learning_rate), instead of EXAMPLE",
+        "activations, loss, reduction, bias, l2, learning_rate), instead of EXAMPLE",
     )
 
 
@@ -255,6 +272,8 @@ def resolve(args: argparse.Namespace) -> Example:
         ex = custom(arch, args.seed or 0, args.samples or 4)
     if args.lr is not None:
         ex = replace(ex, learning_rate=check_learning_rate(args.lr))
+    if args.l2 is not None:
+        ex = replace(ex, arch=replace(ex.arch, l2=args.l2))
     if getattr(args, "steps", None) is not None:
         ex = replace(ex, steps=args.steps)
     return ex

@@ -2,8 +2,9 @@
 
 The file is one object: ``W`` (one matrix per layer, row j holding the weights into node j),
 ``b``, ``X`` and ``Y`` (one row per sample) are required; ``activations`` (default sigmoid
-for every layer), ``loss`` (half_squared_error), ``reduction`` (mean), ``bias`` (on) and
-``learning_rate`` (0.1) are optional. ``docs/mazur.json`` is Mazur's network in this form.
+for every layer), ``loss`` (half_squared_error), ``reduction`` (mean), ``bias`` (on), ``l2``
+(λ of the L2 term, 0) and ``learning_rate`` (0.1) are optional. ``docs/mazur.json`` is
+Mazur's network in this form.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ OPTIONAL = {
     "loss": "half_squared_error",
     "reduction": "mean",
     "bias": "on",
+    "l2": 0.0,
     "learning_rate": 0.1,
 }
 
@@ -74,7 +76,9 @@ def load(path: str, option: str = "--weights") -> Example:
     try:
         if not isinstance(acts, list):
             raise ContractError(f"activations: expected a list of names; got {acts!r}")
-        arch = Architecture(sizes, tuple(acts), fields["loss"], fields["reduction"], fields["bias"])
+        arch = Architecture(
+            sizes, tuple(acts), fields["loss"], fields["reduction"], fields["bias"], fields["l2"]
+        )
         params = Parameters(data["W"], data["b"])
         check_parameters(arch, params)
         X, Y = check_data(arch, data["X"], data["Y"])
@@ -95,6 +99,7 @@ def dumps(ex: Example) -> str:
         "loss": ex.arch.loss,
         "reduction": ex.arch.reduction,
         "bias": ex.arch.bias,
+        **({"l2": ex.arch.l2} if ex.arch.l2 else {}),
         "learning_rate": ex.learning_rate,
         "W": ex.params.W,
         "b": ex.params.b,

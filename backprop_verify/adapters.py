@@ -24,7 +24,7 @@ import numpy as np
 import reference
 import vectorized
 from backprop_verify import workspace_impl
-from backprop_verify.capabilities import Capabilities
+from backprop_verify.capabilities import Capabilities, whole_contract
 from reference.contract import ContractError
 
 REQUIRED = ("forward", "cost", "backward")
@@ -39,7 +39,7 @@ class Implementation:
     module: ModuleType
     dtype: str  # "float64" or "float32": which rounding analysis applies
     on_lists: bool = False  # the reference's signatures (nested lists)
-    caps: Capabilities = field(default_factory=Capabilities)
+    caps: Capabilities = field(default_factory=whole_contract)
     declared: bool = True  # whether the module declared its capabilities
 
     @property

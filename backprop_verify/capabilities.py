@@ -1,9 +1,9 @@
 """What a checked implementation supports, declared once; the cases are drawn inside it.
 
 A module under check may set ``CAPABILITIES = Capabilities(...)``. Without one, it is held
-to the whole contract. Every generated case, special case and per-loss check lies inside
-the declared space; a check that cannot be drawn there is reported "not applicable" with
-its reason, never passed.
+to the whole contract but L2 (which code must say it reads). Every generated case, special
+case and per-loss check lies inside the declared space; a check that cannot be drawn there
+is reported "not applicable" with its reason, never passed.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class Capabilities:
     hidden widths from ``min_hidden_width`` to ``max_hidden_width``, ``output_width`` if the
     code has one, batches up to ``max_batch``; ``targets`` the form of Y (TARGET_FORMS);
     ``learning_rates`` its step accepts; ``dtypes`` it computes in; ``weights`` its layout
-    of W (see LAYOUTS).
+    of W (see LAYOUTS); ``l2``: it reads ``arch.l2`` and adds the L2 term (λ/2)·Σ‖W‖² to
+    its cost, λ·W to its weight gradients (reference.regularization), so that λ > 0 is
+    drawn as well as λ = 0.
     """
 
     hidden: tuple[str, ...] = field(default_factory=lambda: hidden_activations())
@@ -69,6 +71,7 @@ class Capabilities:
     min_hidden_width: int = 1
     max_hidden_width: int | None = None  # None: max_width
     targets: str = "any"
+    l2: bool = False
     pairs: tuple[tuple[str, str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -208,6 +211,7 @@ class Capabilities:
             and (arch.activations[-1], arch.loss) in self.pairs
             and arch.reduction in self.reductions
             and arch.bias in self.biases
+            and (self.l2 or not arch.l2)
         )
 
     def describe(self) -> str:
@@ -224,12 +228,19 @@ class Capabilities:
         if self.output_width is not None:
             widths += f", output {self.output_width}"
         targets = "" if self.targets == "any" else f"; targets {self.targets}"
+        targets += "; L2" if self.l2 else ""
         return (
             f"hidden {hidden}; output {'/'.join(self.output)}; losses {'/'.join(self.losses)}; "
             f"{'/'.join(self.reductions)}; bias {'/'.join(self.biases)}; "
             f"depth {self.depths[0]}–{self.depths[1]}, {widths}, "
             f"batch ≤ {self.max_batch}{targets}; W as {self.weights}"
         )
+
+
+def whole_contract() -> Capabilities:
+    """Everything the contract holds, L2 included: what the project's own implementations
+    support (a user's module without a declaration is held to all of it but L2)."""
+    return Capabilities(l2=True)
 
 
 def hidden_activations() -> tuple[str, ...]:

@@ -459,7 +459,51 @@ def error_bound(
         for g_l, m_l in zip(err_b, mag_b, strict=True)
     ]
     cost = batch_factor * (e_cost + gN * cost_mag)
+    if arch.l2:
+        bW, cost = _l2_bound(arch, params, eW, bW, cost, batch_factor, mag_W, cost_mag, dtype)
     return Bound(_sure(outputs), _sure(cost), _sure(bW), _sure(bb), ambiguous)
+
+
+def _l2_bound(
+    arch: reference.Architecture,
+    params: reference.Parameters,
+    eW: list[Matrix],
+    bW: list[Matrix],
+    cost: float,
+    batch_factor: float,
+    mag_W: list[Matrix],
+    cost_mag: float,
+    dtype: str,
+) -> tuple[list[Matrix], float]:
+    """The bounds of ∂C/∂W and C with the L2 term: λ·W (a product, λ perhaps computed from
+    a published convention in a few more roundings, and λ itself rounded to float32) added
+    to each gradient, and (λ/2)·ΣW², a sum of every weight's square, added to the cost."""
+    eps = EPS[dtype]
+    u_in = eps / 2 if dtype == "float32" else 0.0
+    lam, extra = arch.l2, u_in + 4 * eps  # λ's own rounding, the conversion, the product
+
+    def entry(b: float, e: float, w: float, m: float) -> float:
+        decay = lam * abs(w)
+        return b + lam * e + extra * decay + eps * (batch_factor * m + b + decay + lam * e)
+
+    new_bW = [
+        [
+            [entry(b, e, w, m) for b, e, w, m in zip(br, er, wr, mr, strict=True)]
+            for br, er, wr, mr in zip(b_l, e_l, W_l, m_l, strict=True)
+        ]
+        for b_l, e_l, W_l, m_l in zip(bW, eW, params.W, mag_W, strict=True)
+    ]
+    count = sum(len(W_l) * len(W_l[0]) for W_l in params.W)
+    squares = sum(w * w for W_l in params.W for row in W_l for w in row)
+    moved = sum(
+        2 * abs(w) * e + e * e
+        for W_l, e_l in zip(params.W, eW, strict=True)
+        for row, er in zip(W_l, e_l, strict=True)
+        for w, e in zip(row, er, strict=True)
+    )
+    term = 0.5 * lam * squares
+    e_term = (gamma(count + 4, eps) + extra) * term + 0.5 * lam * moved
+    return new_bW, cost + e_term + eps * (batch_factor * cost_mag + cost + term + e_term)
 
 
 def step_bound(

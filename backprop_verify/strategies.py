@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 import reference
-from backprop_verify.capabilities import Capabilities
+from backprop_verify.capabilities import Capabilities, whole_contract
 
 # From tiny to large enough to saturate σ (|z| of hundreds).
 SCALES = (1e-3, 0.3, 1.0, 4.0, 30.0)
@@ -68,13 +68,14 @@ def cases(
     need: str | None = None,
 ) -> Case:
     """A network, parameters and a batch inside ``caps`` (by default the whole contract:
-    depth 1–4, widths 1–8, every valid activation/loss/reduction/bias, batch 1–16).
+    depth 1–4, widths 1–8, every valid activation/loss/reduction/bias, L2 λ in L2_STRENGTHS,
+    batch 1–16).
 
     ``losses``, ``reductions``, ``biases`` narrow the declared ones further; ``need`` is an
     activation that must appear in the network (for the special cases that are about it);
     ``at_kink`` forces (or forbids) a node whose z sits exactly on its activation's kink.
     """
-    caps = Capabilities() if caps is None else caps
+    caps = whole_contract() if caps is None else caps
     low, high = caps.depths
     high = min(high, max_depth)
     pairs = [(act, loss) for act, loss in caps.pairs if losses is None or loss in losses]
@@ -101,6 +102,7 @@ def cases(
         loss,
         draw(st.sampled_from(reductions or caps.reductions)),
         draw(st.sampled_from(biases or caps.biases)),
+        draw(st.sampled_from(L2_STRENGTHS if caps.l2 else (0.0,))),
     )
     N = draw(st.integers(1, min(max_batch, caps.max_batch)))
     scale = draw(st.sampled_from(scales))
@@ -145,18 +147,23 @@ def uniform_parameters(
     return W, b
 
 
+# The λ drawn when L2 is declared: none, weak and strong (λ·W is then as large as ∂C₀/∂W).
+L2_STRENGTHS = (0.0, 0.1, 1.0)
+
 # |z| past which e^{|z|} overflows, for each dtype (e^{709.8} and e^{88.7} are the largest).
 OVERFLOW = {"float64": 800.0, "float32": 100.0}
 
 
-# The kinds of extreme case: small shapes, z past exp's overflow, z exactly on a kink.
+# The kinds of extreme case: small shapes (and L2 on, when declared), z past exp's
+# overflow, z exactly on a kink.
 EXTREMES = ("shape", "overflow", "kink")
 
 
 def extremes(caps: Capabilities, dtype: str = "float64") -> list[tuple[str, str, Case]]:
     """The cases published code breaks on, built the same way on every run: depth 1, one
-    node per layer, every saturating or output-only activation with z past exp's overflow
-    for ``dtype`` (±), every kinked activation with z exactly on its kink. Each lies inside
+    node per layer, L2 with λ = 1 when declared, every saturating or output-only activation
+    with z past exp's overflow for ``dtype`` (±), every kinked activation with z exactly on
+    its kink. Each lies inside
     ``caps``; one that cannot is left out. Each comes as (kind, what it is, the case)."""
     rng = random.Random(0)
     low, high = caps.depths
@@ -166,7 +173,13 @@ def extremes(caps: Capabilities, dtype: str = "float64") -> list[tuple[str, str,
         return names[0]
 
     def build(
-        kind: str, what: str, L: int, width: int, special: str | None, z: tuple[float, ...]
+        kind: str,
+        what: str,
+        L: int,
+        width: int,
+        special: str | None,
+        z: tuple[float, ...],
+        l2: float = 0.0,
     ) -> None:
         hidden = list(caps.hidden_layers(L, first))
         pairs = list(caps.pairs)
@@ -192,7 +205,7 @@ def extremes(caps: Capabilities, dtype: str = "float64") -> list[tuple[str, str,
             n_out,
         )
         arch = reference.Architecture(
-            sizes, (*hidden, out_act), loss, caps.reductions[0], caps.biases[0]
+            sizes, (*hidden, out_act), loss, caps.reductions[0], caps.biases[0], l2
         )
         if not caps.covers(arch):
             return
@@ -215,6 +228,8 @@ def extremes(caps: Capabilities, dtype: str = "float64") -> list[tuple[str, str,
     if low == 1:
         build("shape", "depth 1", 1, 2, None, ())
     build("shape", "one node per layer", max(low, min(high, 3)), 1, None, ())
+    if caps.l2:
+        build("shape", "L2 with λ = 1", max(low, min(high, 2)), 2, None, (), l2=1.0)
     big, two = OVERFLOW[dtype], max(low, min(high, 2))
     for name, declared in reference.ACTIVATIONS.items():
         if declared.saturates or declared.output_only:

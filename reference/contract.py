@@ -80,10 +80,14 @@ def _choice(what: str, given: object, allowed: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Architecture:
-    """Layer sizes n_0..n_L, one activation φ_l per layer l = 1..L, loss, reduction, bias mode.
+    """Layer sizes n_0..n_L, one activation φ_l per layer l = 1..L, loss, reduction, bias mode,
+    L2 strength λ.
 
     ``bias`` is ``"on"`` (trained), ``"frozen"`` (used in the forward pass, never updated)
-    or ``"off"`` (not used; ``b`` must then be all zeros).
+    or ``"off"`` (not used; ``b`` must then be all zeros). ``l2`` is λ of the weight-decay
+    term (λ/2)·Σ_l ‖W[l]‖² added once to the batch's cost, whatever the reduction; biases
+    are not regularized (reference.regularization, which also converts the published
+    conventions to λ).
     """
 
     sizes: tuple[int, ...]
@@ -91,6 +95,7 @@ class Architecture:
     loss: str
     reduction: str = "mean"
     bias: str = "on"
+    l2: float = 0.0
 
     def __post_init__(self) -> None:
         if isinstance(self.sizes, (str, bytes)) or not isinstance(self.sizes, Iterable):
@@ -129,6 +134,7 @@ class Architecture:
         _choice("loss", self.loss, LOSSES)
         _choice("reduction", self.reduction, REDUCTIONS)
         _choice("bias", self.bias, BIAS_MODES)
+        object.__setattr__(self, "l2", check_non_negative("l2", self.l2))
         out, needed = activations[-1], LOSSES[self.loss].requires
         if needed is not None and out != needed:
             raise ContractError(f"loss {self.loss}: expected a {needed} output layer; got {out!r}")
@@ -139,10 +145,13 @@ class Architecture:
         return len(self.sizes) - 1
 
     def describe(self) -> str:
-        """One line: ``2-2-2 sigmoid/sigmoid half_squared_error (mean, bias on)``."""
+        """One line: ``2-2-2 sigmoid/sigmoid half_squared_error (mean, bias on)``, and
+        ``, L2 λ=0.01`` inside the brackets when the weights are regularized."""
         shape = "-".join(str(n) for n in self.sizes)
+        l2 = f", L2 λ={self.l2:g}" if self.l2 else ""
         return (
-            f"{shape} {'/'.join(self.activations)} {self.loss} ({self.reduction}, bias {self.bias})"
+            f"{shape} {'/'.join(self.activations)} {self.loss} "
+            f"({self.reduction}, bias {self.bias}{l2})"
         )
 
 
@@ -203,6 +212,15 @@ def check_positive(what: str, value: object) -> float:
         if math.isfinite(v) and v > 0:
             return v
     raise ContractError(f"{what}: expected a positive finite number; got {value!r}")
+
+
+def check_non_negative(what: str, value: object) -> float:
+    """A finite real number >= 0 (NumPy scalars too; booleans and strings refused)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        v = float(value)
+        if math.isfinite(v) and v >= 0:
+            return v
+    raise ContractError(f"{what}: expected a finite number >= 0; got {value!r}")
 
 
 def check_learning_rate(learning_rate: object) -> float:

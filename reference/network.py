@@ -11,6 +11,7 @@ from reference.contract import (
     check_learning_rate,
 )
 from reference.losses import loss, output_delta
+from reference.regularization import l2_term, with_l2_gradient
 from reference.validation import check_batch, check_data, check_parameters
 
 
@@ -64,14 +65,14 @@ def _reduce(arch: Architecture, total: float, N: int) -> float:
 def cost(
     arch: Architecture, params: Parameters, X: list[list[float]], Y: list[list[float]]
 ) -> float:
-    """C = Σ_n ℓ(a[L](x_n), y_n), divided by N for the mean reduction."""
+    """C = Σ_n ℓ(a[L](x_n), y_n), divided by N for the mean reduction, + (λ/2)·Σ‖W‖² (L2)."""
     check_parameters(arch, params)
     x_rows, y_rows = check_data(arch, X, Y)
     total = 0.0
     for x, y in zip(x_rows, y_rows, strict=True):
         z, a = feed_forward(arch, params, x)
         total += loss(arch.loss, z[arch.L], a[arch.L], y)
-    return _reduce(arch, total, len(x_rows))
+    return _reduce(arch, total, len(x_rows)) + l2_term(arch, params)
 
 
 def backward_pass(
@@ -109,7 +110,8 @@ def hidden_delta(
 def backward(
     arch: Architecture, params: Parameters, X: list[list[float]], Y: list[list[float]]
 ) -> Gradients:
-    """∂C/∂W[l][j][i] = Σ_n δ[l][j]·a[l-1][i] (BP4), ∂C/∂b[l][j] = Σ_n δ[l][j] (BP3); /N if mean.
+    """∂C/∂W[l][j][i] = Σ_n δ[l][j]·a[l-1][i] (BP4), ∂C/∂b[l][j] = Σ_n δ[l][j] (BP3); /N if mean;
+    + λ·W[l][j][i] for L2 (reference.regularization).
 
     With bias 'off' there is no bias parameter and ∂C/∂b is reported as zeros; with bias
     'frozen' it is the true gradient (the step does not apply it).
@@ -144,7 +146,8 @@ def gradients(
         db = [[g / N for g in db_l] for db_l in db]
     if arch.bias == "off":
         db = [[0.0] * len(db_l) for db_l in db]
-    return Gradients(dW, db, _reduce(arch, total, N))
+    dW = with_l2_gradient(arch, params, dW)
+    return Gradients(dW, db, _reduce(arch, total, N) + l2_term(arch, params))
 
 
 def apply_update(

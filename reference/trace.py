@@ -9,6 +9,7 @@ from reference.activations import activation, phi_prime
 from reference.contract import ACTIVATIONS, LOSSES, Architecture, Parameters
 from reference.losses import loss_entry
 from reference.network import apply_update, backward, backward_pass, cost, feed_forward
+from reference.regularization import l2_term
 from reference.typeset import Section, elided, equation, fac, num, shown, text, vector
 
 __all__ = ["MAZUR_NAMES", "num", "sections", "trace"]
@@ -238,11 +239,23 @@ def sections(
     grads = backward(arch, params, X, Y)
     mean = arch.reduction == "mean"
     over = "(1/N)·Σ_n " if mean else ("Σ_n " if N > 1 else "")
-    lines = [
-        f"cost: C = {'(1/N)·' if mean else ''}Σ_n ℓ_n = {num(grads.cost)}",
-        f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] (BP4),",
-        f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)",
-    ]
+    lam = arch.l2
+    C0 = f"{'(1/N)·' if mean else ''}Σ_n ℓ_n"
+    if lam:
+        decay = l2_term(arch, params)
+        lines = [
+            f"cost: C = {C0} + (λ/2)·Σ_l ‖W[l]‖² (L2, λ = {num(lam)})",
+            f"        = {num(grads.cost - decay)} + {num(decay)} = {num(grads.cost)}",
+            f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] + λ·W[l][j][i]",
+            "           (BP4 + L2; the biases are not regularized),",
+            f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)",
+        ]
+    else:
+        lines = [
+            f"cost: C = {C0} = {num(grads.cost)}",
+            f"gradients: ∂C/∂W[l][j][i] = {over}δ[l][j]·a[l-1][i] (BP4),",
+            f"           ∂C/∂b[l][j] = {over}δ[l][j] (BP3)",
+        ]
     if first is None:  # no sample printed: sample 0's values are still needed below
         z, a = feed_forward(arch, params, X[0])
         first = z, a, backward_pass(arch, params, z, a, Y[0])
@@ -250,7 +263,10 @@ def sections(
     mazur = tuple(arch.sizes) == (2, 2, 2)
 
     def gradient(l: int, j: int, i: int) -> str:
-        how = f"{fac(d0[l][j])}·{fac(a0[l - 1][i])} = " if N == 1 else ""
+        how = f"{fac(d0[l][j])}·{fac(a0[l - 1][i])}" if N == 1 else ""
+        if how and lam:
+            how += f" + {num(lam)}·{fac(params.W[l - 1][j][i])}"
+        how += " = " if how else ""
         name = f"  (∂E/∂{MAZUR_NAMES[l, j, i]})" if mazur else ""
         return f"  ∂C/∂W[{l}][{j}][{i}] = {how}{num(grads.W[l - 1][j][i])}{name}"
 
@@ -262,7 +278,7 @@ def sections(
     lines.append("size of each layer's gradient (Frobenius norm ‖·‖):")
     for l in range(L, 0, -1):
         why = ""
-        if N == 1:  # an outer product's norm is the product of its vectors' norms
+        if N == 1 and not lam:  # an outer product's norm is the product of its vectors' norms
             d_norm, a_norm = _norm([d0[l]]), _norm([a0[l - 1]])
             why = f"‖δ[{l}]‖·‖a[{l - 1}]‖ = {num(d_norm)}·{num(a_norm)} = "
         lines.append(f"  ‖∂C/∂W[{l}]‖ = {why}{num(sizes[l - 1])}")

@@ -209,7 +209,7 @@ def test_ascii_spelling_covers_every_symbol_the_traces_print(
         ),
         (
             '{"W": [[[1.0]]], "X": [[1.0]]}',
-            "--weights: expected the keys W, b, X, Y and optionally activations, loss, reduction, bias, learning_rate; b, Y missing",
+            "--weights: expected the keys W, b, X, Y and optionally activations, loss, reduction, bias, l2, learning_rate; b, Y missing",
         ),
         (
             '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "activations": "relu"}',

@@ -8,6 +8,7 @@ from reference.contract import Architecture, check_learning_rate
 from vectorized.activations import phi, phi_prime
 from vectorized.arrays import FloatArray, Gradients, Parameters
 from vectorized.losses import losses, output_delta
+from vectorized.regularization import l2_term, with_l2_gradient
 from vectorized.validation import check_batch, check_data, check_parameters
 
 
@@ -51,20 +52,21 @@ def reduce_cost(arch: Architecture, per_sample: FloatArray) -> float:
 
 
 def cost(arch: Architecture, params: Parameters, X: object, Y: object) -> float:
-    """C = Σ_n ℓ(A[L]_n, Y_n), divided by N for the mean reduction."""
+    """C = Σ_n ℓ(A[L]_n, Y_n), divided by N for the mean reduction, + (λ/2)·Σ‖W‖² (L2)."""
     dtype = check_parameters(arch, params)
     Xa, Ya = check_data(arch, X, Y, dtype)
     Z, A = feed_forward(arch, params, Xa)
-    return reduce_cost(arch, losses(arch.loss, Z[arch.L], A[arch.L], Ya))
+    return reduce_cost(arch, losses(arch.loss, Z[arch.L], A[arch.L], Ya)) + l2_term(arch, params)
 
 
 def backward_arrays(
     arch: Architecture, params: Parameters, X: FloatArray, Y: FloatArray
 ) -> Gradients:
-    """BP1–BP4 on checked arrays: Δ[l-1] = (Δ[l] @ W[l]) * φ'(Z[l-1]), ∂C/∂W[l] = Δ[l]ᵀ @ A[l-1]."""
+    """BP1–BP4 on checked arrays: Δ[l-1] = (Δ[l] @ W[l]) * φ'(Z[l-1]), ∂C/∂W[l] = Δ[l]ᵀ @ A[l-1]
+    (+ λ·W[l] for L2)."""
     L = arch.L
     Z, A = feed_forward(arch, params, X)
-    C = reduce_cost(arch, losses(arch.loss, Z[L], A[L], Y))
+    C = reduce_cost(arch, losses(arch.loss, Z[L], A[L], Y)) + l2_term(arch, params)
     Delta = output_delta(arch.activations[L - 1], arch.loss, Z[L], A[L], Y)
     if arch.reduction == "mean":
         Delta = Delta / X.shape[0]  # the 1/N of the cost, applied once to Δ[L]
@@ -77,7 +79,7 @@ def backward_arrays(
             Delta = (Delta @ params.W[l - 1]) * phi_prime(
                 arch.activations[l - 2], Z[l - 1], A[l - 1]
             )
-    return Gradients(dW, db, C)
+    return Gradients(with_l2_gradient(arch, params, dW), db, C)
 
 
 def backward(arch: Architecture, params: Parameters, X: object, Y: object) -> Gradients:

@@ -28,6 +28,7 @@ from reference.contract import (
 from vectorized.arrays import FloatArray, Parameters
 from vectorized.losses import losses
 from vectorized.network import feed_forward
+from vectorized.regularization import l2_term
 from vectorized.threads import blas_limited, blas_threads
 from vectorized.validation import check_batch, check_data, check_labels, check_parameters
 from vectorized.workspace import Workspace, quiet
@@ -63,13 +64,15 @@ def accuracy(
 def dataset_cost(
     arch: Architecture, params: Parameters, X: FloatArray, Y: FloatArray, chunk: int = 10_000
 ) -> float:
-    """C over the whole set, computed in chunks of rows (the sum, or the mean over all N)."""
+    """C over the whole set, computed in chunks of rows (the sum, or the mean over all N),
+    + (λ/2)·Σ‖W‖² once (L2)."""
     total = 0.0
     with quiet():  # a diverged run is reported by its value
         for k in range(0, X.shape[0], chunk):
             Z, A = feed_forward(arch, params, X[k : k + chunk])
             total += float(losses(arch.loss, Z[arch.L], A[arch.L], Y[k : k + chunk]).sum())
-    return total / X.shape[0] if arch.reduction == "mean" else total
+    reduced = total / X.shape[0] if arch.reduction == "mean" else total
+    return reduced + l2_term(arch, params)
 
 
 def epoch_orders(n: int, epochs: int, seed: int) -> list[npt.NDArray[np.intp]]:

@@ -27,6 +27,7 @@ from reference.contract import (
 )
 from vectorized.arrays import FloatArray, Parameters, check_dtype
 from vectorized.losses import losses
+from vectorized.regularization import l2_term
 
 OutputError = Callable[
     ["InPlace", FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray], None
@@ -286,6 +287,9 @@ class Workspace:
         self._use_bias = arch.bias != "off"
         self._train_bias = arch.bias == "on"
         self._mean = arch.reduction == "mean"
+        # λ of the L2 term, and a buffer per layer for λ·W[l] (only when λ > 0).
+        self._l2 = arch.l2
+        self._decay = [np.empty_like(dW_l) for dW_l in self.dW] if arch.l2 else []
         # Resolved once, so that a step runs no string comparisons: φ of layer l at [l - 1],
         # and D *= φ'(Z) for the hidden layers BP2 passes through.
         entries = [TABLE[name] for name in arch.activations]
@@ -372,7 +376,8 @@ class Workspace:
         factor: float,
         cost: bool,
     ) -> float:
-        """Forward pass, then BP1–BP4 into ``dW`` and ``db`` (times ``factor``); returns C.
+        """Forward pass, then BP1–BP4 (and L2's λ·W) into ``dW`` and ``db`` (times ``factor``);
+        returns C.
 
         Run under ``quiet()``: e^{-z} of the sigmoid may overflow (see
         _sigmoid), and a diverging run may overflow or give NaN anywhere; the results are
@@ -402,7 +407,11 @@ class Workspace:
         if cost:  # the cost C, which a training step does not need
             total = float(losses(self.arch.loss, Z[L], A[L], Y).sum())
             total = total / m if self._mean else total
+            total += l2_term(self.arch, params)
         self._output_error(self._out, Z[L], A[L], Y, T[L], D[L], one)  # BP1
+        decay = self._decay
+        if decay:  # η·λ (or λ): the L2 term's factor, taken before the mean's 1/N
+            lam = self.dtype.type(factor * self._l2)
         if self._mean:
             factor /= m  # the 1/N of the mean
         if factor != 1.0:
@@ -412,6 +421,9 @@ class Workspace:
                 matmul(D[l], W[l - 1], out=D[l - 1])  # BP2
                 times_phi_prime[l - 2](Z[l - 1], A[l - 1], T[l - 1], D[l - 1], one)
             dot(D[l].T, A[l - 1], out=dW[l - 1])  # BP4, as weight_gradient
+            if decay:  # BP4 + L2: λ·W[l], once for the batch
+                np.multiply(W[l - 1], lam, out=decay[l - 1])
+                dW[l - 1] += decay[l - 1]
             dot(ones, D[l], out=S[l - 1])  # BP3: Σ_n Δ[l]
         check = np.add.reduce(self._sums)
         for l in self._unbounded:
