@@ -31,6 +31,8 @@ from backprop_verify.diagnosis import (
     slope_verdict,
     wrong_node,
 )
+from backprop_verify.floating import shown_path
+from backprop_verify.shapes import ShapeError
 from backprop_verify.strategies import Case, extremes
 
 # The kinds of wrong a failure shows, most serious first, with the verdict each gives and
@@ -219,7 +221,10 @@ class _Crashes:
 
     def _kind(self) -> str:
         assert self.smallest is not None
-        return "numerics" if _numeric(self.smallest[1]) else "crash"
+        exc = self.smallest[1]
+        if isinstance(exc, ShapeError):  # a helper refused a misshaped gradient
+            return "gradient"
+        return "numerics" if _numeric(exc) else "crash"
 
     def outcome(self, prop: properties.Property, passed: int) -> Outcome:
         """The property failed by its crashes alone; ``passed`` cases held."""
@@ -248,16 +253,8 @@ def _own_frames(impl: Implementation, exc: BaseException) -> list[str]:
     for frame in traceback.extract_tb(exc.__traceback__):
         path = Path(frame.filename).resolve()
         if path.is_relative_to(folder):
-            frames.append(f"{_shown_path(path)}:{frame.lineno}  {(frame.line or '').strip()}")
+            frames.append(f"{shown_path(path)}:{frame.lineno}  {(frame.line or '').strip()}")
     return frames
-
-
-def _shown_path(path: Path) -> str:
-    """A path relative to the working folder where it lies below it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _judge(prop: properties.Property, impl: Implementation, drawn: dict[str, Any]) -> None:

@@ -7,15 +7,18 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import reference
+from backprop_verify import floating
 from backprop_verify.adapters import Implementation
 from backprop_verify.capabilities import Capabilities
 from backprop_verify.comparison import flat, shape
 from backprop_verify.rounding import UNDERFLOW, error_bound
 from backprop_verify.strategies import Case, targets, uniform_parameters
 from backprop_verify.suspects import stale_step, variant_gradients
+from reference.regularization import l2_term
 
 # How close a module's numbers must be to a suspect's to say that suspect fits: far wider
 # than rounding, far narrower than any two different mistakes.
@@ -34,6 +37,14 @@ VARIANTS = {
     "was meant",
     "bp2_untransposed": "W[l+1] not transposed in BP2: δ[l] = φ'(z[l]) ⊙ W[l+1]δ[l+1] where "
     "W[l+1]ᵀδ[l+1] was meant (a square layer hides the shape)",
+    "l2_missing": "the L2 term left out of the weight gradient: ∂C/∂W[l] lacks λ·W[l] "
+    "(arch.l2 is λ of (λ/2)·Σ‖W‖²)",
+    "l2_per_sample": "the L2 term added once per sample: N·λ·W[l] in ∂C/∂W[l] where the "
+    "batch's cost holds (λ/2)·Σ‖W‖² once (add it after the sum or the mean over the batch)",
+    "l2_twice": "the L2 gradient 2λ·W[l]: the derivative of λ·Σ‖W‖² where the term is "
+    "(λ/2)·Σ‖W‖² (CS231n's reg·ΣW² is λ = 2·reg)",
+    "l2_on_biases": "λ applied to the biases too: ∂C/∂b[l] has λ·b[l], but the L2 term "
+    "regularizes the weights only",
 }
 TRANSPOSE = (
     "a transpose: ∂C/∂W[l] comes out as its transpose (δ[l]ᵀ a[l−1] is (n_l, n_{l−1})); "
@@ -132,6 +143,27 @@ def _cost_factors(arch: reference.Architecture, N: int) -> list[tuple[str, float
     return out
 
 
+def _cost_terms(
+    arch: reference.Architecture, p: reference.Parameters, N: int
+) -> list[tuple[str, float]]:
+    """The usual ways an L2 term of the cost goes wrong, as (what, cost − oracle's)."""
+    if not arch.l2:
+        return []
+    term = l2_term(arch, p)
+    out = [
+        ("the L2 term (λ/2)·Σ‖W‖² left out of the cost", -term),
+        ("the L2 term λ·Σ‖W‖² in the cost, without the ½ of (λ/2)·Σ‖W‖²", term),
+    ]
+    if N > 1:
+        out.append(("the L2 term added to the cost once per sample: N·(λ/2)·Σ‖W‖²", (N - 1) * term))
+    if arch.bias != "off":
+        squares = sum(v * v for b_l in p.b for v in b_l)
+        out.append(
+            ("the biases' squares in the L2 term of the cost: (λ/2)·Σ b²", arch.l2 * squares / 2)
+        )
+    return out
+
+
 def cost_suspects(impl: Implementation, case: Case) -> list[str]:
     """What fits a cost that differs from the oracle's: the factors that fit on the
     counterexample and on more cases of other batch sizes and widths, wherever the cost
@@ -145,13 +177,30 @@ def cost_suspects(impl: Implementation, case: Case) -> list[str]:
         want = reference.cost(c.arch, c.params, c.X, c.Y)
         if _close([got], [want], impl.dtype):
             continue
+        term = l2_term(c.arch, c.params)  # a factor scales the losses' part, not this
         fits = [
             what
             for what, f in _cost_factors(c.arch, len(c.X))
-            if _close([got], [f * want], impl.dtype)
+            if _close([got], [f * (want - term) + (term if f > 0 else -term)], impl.dtype)
+        ]
+        fits += [
+            what
+            for what, d in _cost_terms(c.arch, c.params, len(c.X))
+            if d and _close([got], [want + d], impl.dtype)
         ]
         fitting = fits if fitting is None else [what for what in fitting if what in fits]
     return fitting or []
+
+
+def _without_l2(
+    arch: reference.Architecture, p: reference.Parameters, X: Any, Y: Any
+) -> reference.Gradients:
+    """The oracle's gradients of the losses alone (λ = 0)."""
+    return (
+        reference.backward(replace(arch, l2=0.0), p, X, Y)
+        if arch.l2
+        else reference.backward(arch, p, X, Y)
+    )
 
 
 def gradient_suspects(impl: Implementation, case: Case) -> tuple[list[str], list[str]]:
@@ -162,8 +211,12 @@ def gradient_suspects(impl: Implementation, case: Case) -> tuple[list[str], list
     fits, tested = [], []
     fits += shape_suspects(arch, len(X), got, want)
     g, w = _gradients(got), _gradients(want)
+    # A factor scales the losses' part; the L2 term's λ·W stays as it is (a sign, all).
+    decay = [v - v0 for v, v0 in zip(w, _gradients(_without_l2(arch, p, X, Y)), strict=True)]
     for text, factor in _factor_suspects(arch, len(X)):
-        scaled = [factor * v for v in w]
+        scaled = [
+            factor * (v - d) + (d if text != SIGN else -d) for v, d in zip(w, decay, strict=True)
+        ]
         if _close(scaled, w, impl.dtype):
             continue  # a zero gradient: no factor can show on this case
         tested.append(text)
@@ -278,7 +331,7 @@ def more_cases(
     caps: Capabilities, like: reference.Architecture, n: int, seed: int, width: int = 0
 ) -> list[Case]:
     """A few more small cases inside ``caps`` and of ``like``'s kind (its activations, loss,
-    reduction and bias), with widths and batches of 2 and 3 in turn, so that factors and
+    reduction, bias and λ), with widths and batches of 2 and 3 in turn, so that factors and
     transposes can show (or all equal to ``width``); drawn from ``random.Random(seed)``."""
     rng = random.Random(seed)
     out = []
@@ -297,7 +350,7 @@ def more_cases(
             hidden = (hidden or (rng.choice(caps.hidden),))[:1] * (L - 1)
         hidden += tuple(rng.choice(caps.hidden) for _ in range(L - 1 - len(hidden)))
         arch = reference.Architecture(
-            sizes, (*hidden, like.activations[-1]), like.loss, like.reduction, like.bias
+            sizes, (*hidden, like.activations[-1]), like.loss, like.reduction, like.bias, like.l2
         )
         N = min(width or (3, 2)[k % 2], caps.max_batch)
         W, b = uniform_parameters(rng, arch)
@@ -514,7 +567,9 @@ def numeric_suspects(impl: Implementation, case: Case) -> list[str]:
             return []
         for g, w in zip(got, want, strict=False):
             if not math.isfinite(g) and math.isfinite(w):
-                return [f"{what} is {g!r} where the oracle's is {w!r}: {fix}"]
+                # NumPy's error signals say which line made it; else the usual operation
+                born = floating.explain(floating.errors(impl.module, mine))
+                return [f"{what} is {g!r} where the oracle's is {w!r}: {born or fix}"]
     if saturated_cost(impl, case):
         got_cost, want_cost = impl.cost(arch, p, X, Y), reference.cost(arch, p, X, Y)
         return [

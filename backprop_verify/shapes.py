@@ -51,53 +51,64 @@ def _check_order(order: str) -> str:
     return order
 
 
+class ShapeError(reference.ContractError):
+    """What the wrapped code returned is not shaped as its parameters are: its gradient is
+    wrong, and this says how in one line (the checker reports it as a wrong gradient)."""
+
+
 def _gradient_pair(
     what: str,
     pair: Any,
     W: Arrays,
     b: Arrays,
     order: str,
-    bias_shapes: Callable[[Any], set[tuple[int, ...]]] | None,
+    bias_shapes: Callable[[Any], set[tuple[int, ...]]],
+    batch: int | None = None,
 ) -> tuple[Arrays, Arrays]:
-    """The (∂W, ∂b) lists a function returned, in ``order``; a swapped pair is a
-    ContractError that says so. With ``bias_shapes`` (code whose gradients are summed
-    here, where a wrong shape would broadcast silently), each must be shaped like its
-    parameter too; without, a misshaped gradient is left to the checker's diagnosis."""
+    """The (∂W, ∂b) lists a function returned, in ``order``, each ∂b reshaped as its b; a
+    swapped pair, or a gradient not shaped like its parameter (``bias_shapes`` says which
+    shapes a bias gradient may take), is a ShapeError that names it. ``batch`` is N, for
+    code whose bias gradient is the batch's."""
     try:
         first, second = pair
     except (TypeError, ValueError):
-        raise reference.ContractError(
+        raise ShapeError(
             f"{what}: expected a pair of lists ({order}); got {type(pair).__name__}"
         ) from None
     gW, gb = (first, second) if order == "W, b" else (second, first)
     if len(gW) != len(W) or len(gb) != len(b):
-        raise reference.ContractError(
+        raise ShapeError(
             f"{what}: expected {len(W)} layers of ∂W and of ∂b; got {len(gW)} and {len(gb)}"
         )
     want_W = [np.shape(w) for w in W]
     if [np.shape(g) for g in gW] != want_W and [np.shape(g) for g in gb] == want_W:
         other = ORDERS[1 - ORDERS.index(order)]
         nielsen = " (M. Nielsen's order)" if other == "b, W" else ""
-        raise reference.ContractError(
+        raise ShapeError(
             f"{what}: returned ({other}){nielsen}, not ({order}): pass returns={other!r}"
         )
-    if bias_shapes is None:
-        return list(gW), list(gb)
     for l, (g, w) in enumerate(zip(gW, W, strict=True)):
         if np.shape(g) != np.shape(w):
             transposed = np.shape(g)[::-1] == np.shape(w)
-            raise reference.ContractError(
+            raise ShapeError(
                 f"{what}: ∂W[{l + 1}] has shape {np.shape(g)}; expected {np.shape(w)}, the "
                 f"shape of W[{l + 1}] as your code holds it"
-                + ("; it is the transpose (∂C/∂W = δ aᵀ)" if transposed else "")
+                + ("; it is a transpose (∂C/∂W = δ aᵀ, or Aᵀ Δ for rows)" if transposed else "")
             )
     for l, (g, v) in enumerate(zip(gb, b, strict=True)):
         if np.shape(g) not in bias_shapes(v):
-            raise reference.ContractError(
+            axis = batch is not None and np.shape(g) == (batch,) != np.shape(v)
+            raise ShapeError(
                 f"{what}: ∂b[{l + 1}] has shape {np.shape(g)}; expected {np.shape(v)}, the "
                 f"shape of b[{l + 1}] as your code holds it"
+                + (
+                    "; the bias gradient summed over the wrong axis: over the nodes of each "
+                    "sample, not over the samples (Δ.sum(axis=0))"
+                    if axis
+                    else ""
+                )
             )
-    return list(gW), list(gb)
+    return list(gW), [np.reshape(g, np.shape(v)) for g, v in zip(gb, b, strict=True)]
 
 
 def _reduce(arch: reference.Architecture, total: Any, N: int) -> Any:
@@ -169,6 +180,11 @@ def _column_or_flat(v: Any) -> set[tuple[int, ...]]:
     return {np.shape(v), (np.size(v),)}
 
 
+def _flat_or_row(v: Any) -> set[tuple[int, ...]]:
+    """A bias of shape (n,) may have its gradient flat or as one row (1, n)."""
+    return {np.shape(v), (1, np.size(v))}
+
+
 def column_vectors(
     feedforward: Callable[[reference.Architecture, Arrays, Arrays, Any], Any],
     backprop: Callable[[reference.Architecture, Arrays, Arrays, Any, Any], tuple[Arrays, Arrays]],
@@ -213,7 +229,6 @@ def column_vectors(
             gW, gb = _gradient_pair(
                 "backprop", backprop(arch, W, b, x, y), W, b, order, _column_or_flat
             )
-            gb = [np.reshape(g, np.shape(v)) for g, v in zip(gb, b, strict=True)]
             dW = [s + g for s, g in zip(dW, gW, strict=True)]
             db = [s + g for s, g in zip(db, gb, strict=True)]
         N = len(X)
@@ -263,7 +278,7 @@ def row_batches(
     ) -> vectorized.Gradients:
         W, b = _copies(params)
         pair = gradients(arch, W, b, np.asarray(X), np.asarray(Y))
-        dW, db = _gradient_pair("gradients", pair, W, b, order, None)
+        dW, db = _gradient_pair("gradients", pair, W, b, order, _flat_or_row, len(X))
         if arch.bias == "off":
             db = [np.zeros_like(v) for v in params.b]
         return vectorized.Gradients(list(dW), list(db), cost(arch, params, X, Y))

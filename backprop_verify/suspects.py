@@ -5,11 +5,13 @@ module's numbers can be matched against them (see backprop_verify.diagnosis)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import reference
 from reference.activations import activation, phi
 from reference.losses import loss_entry, output_delta
 from reference.network import feed_forward
+from reference.regularization import l2_term
 
 Matrix = list[list[float]]
 
@@ -55,6 +57,17 @@ def _weight(W: Matrix, i: int, j: int, bug: str) -> float:
     return W[j][i]
 
 
+# The mistakes of the L2 term, each with where it can show.
+L2_BUGS: dict[str, Callable[[reference.Architecture, int], bool]] = {
+    "l2_missing": lambda arch, N: arch.l2 > 0,
+    "l2_per_sample": lambda arch, N: arch.l2 > 0 and N > 1,
+    "l2_twice": lambda arch, N: arch.l2 > 0,
+    "l2_on_biases": lambda arch, N: arch.l2 > 0 and arch.bias != "off",
+}
+# λ·W[l] added this many times λ (l2_per_sample: once more per sample, N in all).
+L2_DECAY = {"l2_missing": 0.0, "l2_twice": 2.0}
+
+
 def variant_gradients(
     arch: reference.Architecture,
     p: reference.Parameters,
@@ -65,6 +78,8 @@ def variant_gradients(
     """∂C/∂W, ∂C/∂b as a module with ``bug`` reports them; None where the bug cannot show
     (its shapes would not fit, so the module would have crashed instead)."""
     L, N = arch.L, len(X)
+    if bug in L2_BUGS and not L2_BUGS[bug](arch, N):
+        return None  # no L2 term, one sample, no biases: the mistake cannot show
     if bug == "output_delta_hidden_z" and (L < 2 or arch.sizes[L - 1] != arch.sizes[L]):
         return None
     if bug == "bp2_untransposed" and not any(
@@ -103,11 +118,26 @@ def variant_gradients(
     batch_factor = 1.0 / N if arch.reduction == "mean" else 1.0
     if arch.bias == "off":
         db = [[0.0] * len(row) for row in db]
-    return reference.Gradients(
-        [[[g * batch_factor for g in row] for row in W_l] for W_l in dW],
-        [[g * batch_factor for g in row] for row in db],
-        total * batch_factor,
-    )
+    # L2: the term (λ/2)·Σ‖W‖² once for the batch, and λ·W[l] in each weight gradient;
+    # each mistake of it takes the term some other number of times (L2_DECAY, or N when
+    # it is added for each sample), and one adds λ·b[l] to the bias gradients too.
+    times = N if bug == "l2_per_sample" else L2_DECAY.get(bug, 1.0)
+    lam, on_biases = times * arch.l2, arch.l2 if bug == "l2_on_biases" else 0.0
+    dW = [
+        [
+            [g * batch_factor + lam * w for g, w in zip(g_j, W_j, strict=True)]
+            for g_j, W_j in zip(g_l, W_l, strict=True)
+        ]
+        for g_l, W_l in zip(dW, p.W, strict=True)
+    ]
+    db = [[g * batch_factor for g in row] for row in db]
+    if on_biases:
+        db = [
+            [g + on_biases * v for g, v in zip(g_l, b_l, strict=True)]
+            for g_l, b_l in zip(db, p.b, strict=True)
+        ]
+    biases = 0.5 * on_biases * sum(v * v for b_l in p.b for v in b_l)
+    return reference.Gradients(dW, db, total * batch_factor + times * l2_term(arch, p) + biases)
 
 
 def stale_step(
@@ -127,7 +157,13 @@ def stale_step(
         output_delta(arch.activations[-1], arch.loss, z[L], a[L], y)
         for (z, a), y in zip(per_sample, Y, strict=True)
     ]
+    decay = learning_rate * arch.l2  # η·λ·W[l], from the weights before the step
     for l in range(L, 0, -1):
+        if decay:
+            W[l - 1] = [
+                [w - decay * w_old for w, w_old in zip(row, old, strict=True)]
+                for row, old in zip(W[l - 1], p.W[l - 1], strict=True)
+            ]
         for n, (_, a) in enumerate(per_sample):
             for j, d in enumerate(deltas[n]):
                 for i, a_i in enumerate(a[l - 1]):

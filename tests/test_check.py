@@ -94,6 +94,11 @@ GALLERY_VERDICTS = {
     "tests.gallery.layer_classes": "pass",
     "tests.gallery.fixed_layers": "pass",
     "tests.gallery.in_place_trainer": "pass",
+    "tests.gallery.l2_nielsen": "pass",
+    "tests.gallery.sklearn_mlp": "pass",
+    "tests.gallery.bug_l2_per_sample": "gradient",
+    "tests.gallery.bug_l2_on_biases": "gradient",
+    "tests.gallery.bug_softmax_overflow": "numerics",
     **{f"tests.gallery.bug_{bug}": "gradient" for bug in BUGS if bug != "stale_weights"},
     "tests.gallery.bug_stale_weights": "step",
     "tests.gallery.bug_cost_summed": "cost",
@@ -115,6 +120,9 @@ CAUSES = {
     "tests.gallery.bug_cost_summed": "a factor N (the batch size): the cost summed over the batch",
     "tests.gallery.pure_python_lists": "the module raised OverflowError: math range error",
     "tests.gallery.bug_log_of_probability": "the log of a probability that",
+    "tests.gallery.bug_l2_per_sample": "the L2 term added once per sample",
+    "tests.gallery.bug_l2_on_biases": "λ applied to the biases too",
+    "tests.gallery.bug_softmax_overflow": "an invalid operation: ∞ − ∞, 0·∞, ∞/∞ or 0/0",
 }
 
 

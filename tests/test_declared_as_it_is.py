@@ -177,13 +177,89 @@ def test_column_vectors_refuse_a_misshaped_gradient_in_one_line() -> None:
 
     with pytest.raises(
         ContractError,
-        match=r"∂W\[1\] has shape \(3, 2\); expected \(2, 3\), the shape of W\[1\] as your code holds it; it is the transpose",
+        match=r"∂W\[1\] has shape \(3, 2\); expected \(2, 3\), the shape of W\[1\] as your code holds it; it is a transpose",
     ):
         _columns("W, b", transposed).backward(arch, p, X, Y)
     grads = _columns("W, b", flat_bias).backward(arch, p, X, Y)  # a flat ∂b is a column too
     assert grads.b[0].shape == (2,)
     with pytest.raises(ContractError, match=r"∂b\[1\] has shape \(1, 1\); expected \(2, 1\)"):
         _columns("W, b", wrong_bias).backward(arch, p, X, Y)
+
+
+def _row_gradients(
+    arch: object, W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The batch's gradients in rows, X @ W with W of shape (n_in, n_out), sum reduction."""
+    A1 = 1 / (1 + np.exp(-(X @ W[0] + b[0])))
+    D2 = A1 @ W[1] + b[1] - Y
+    D1 = (D2 @ W[1].T) * A1 * (1 - A1)
+    return [X.T @ D1, A1.T @ D2], [D1.sum(axis=0), D2.sum(axis=0)]
+
+
+def _rows(gradients: object, returns: str = "W, b") -> shapes.Checked:
+    def forward_rows(
+        arch: object, W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray
+    ) -> np.ndarray:
+        return (1 / (1 + np.exp(-(X @ W[0] + b[0])))) @ W[1] + b[1]
+
+    def cost_rows(
+        arch: object, W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray
+    ) -> float:
+        return float(0.5 * ((forward_rows(arch, W, b, X) - Y) ** 2).sum())
+
+    return shapes.row_batches(forward_rows, gradients, cost_rows, returns=returns)  # type: ignore[arg-type]
+
+
+def test_row_batches_refuse_a_swapped_or_misshaped_gradient_in_one_line() -> None:
+    import vectorized
+
+    arch = _arch()
+    p = vectorized.to_arrays(reference.init_parameters(arch, seed=0))
+    p = vectorized.Parameters([W.T.copy() for W in p.W], p.b)  # the rows' layout, (n_in, n_out)
+    X, Y = (
+        np.array([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3], [1.0, 0.0, -1.0]]),
+        np.array([[0.3], [0.9], [0.1]]),
+    )
+    want = reference.backward(arch, reference.init_parameters(arch, seed=0), X.tolist(), Y.tolist())
+    got = _rows(_row_gradients).backward(arch, p, X, Y)
+    assert np.allclose(got.W[0].T, want.W[0], rtol=1e-12, atol=0)
+
+    def swapped(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        dW, db = _row_gradients(*args)  # type: ignore[arg-type]
+        return db, dW
+
+    def transposed(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        dW, db = _row_gradients(*args)  # type: ignore[arg-type]
+        return [dW[0].T, dW[1]], db
+
+    def wrong_axis(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        _, W, b, X, Y = args
+        A1 = 1 / (1 + np.exp(-(X @ W[0] + b[0])))  # type: ignore[operator]
+        D2 = A1 @ W[1] + b[1] - Y  # type: ignore[index]
+        D1 = (D2 @ W[1].T) * A1 * (1 - A1)  # type: ignore[index]
+        return _row_gradients(*args)[0], [D1.sum(axis=1), D2.sum(axis=0)]
+
+    def row_bias(*args: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        dW, db = _row_gradients(*args)  # type: ignore[arg-type]
+        return dW, [g.reshape(1, -1) for g in db]
+
+    with pytest.raises(
+        shapes.ShapeError,
+        match=r"gradients: returned \(b, W\) \(M. Nielsen's order\), not \(W, b\)",
+    ):
+        _rows(swapped).backward(arch, p, X, Y)
+    assert np.allclose(_rows(swapped, "b, W").backward(arch, p, X, Y).W[1], got.W[1])
+    with pytest.raises(
+        shapes.ShapeError,
+        match=r"∂W\[1\] has shape \(2, 3\); expected \(3, 2\).*; it is a transpose",
+    ):
+        _rows(transposed).backward(arch, p, X, Y)
+    with pytest.raises(
+        shapes.ShapeError,
+        match=r"∂b\[1\] has shape \(3,\); expected \(2,\).*the bias gradient summed over the wrong axis",
+    ):
+        _rows(wrong_axis).backward(arch, p, X, Y)
+    assert _rows(row_bias).backward(arch, p, X, Y).b[0].shape == (2,)  # a (1, n) row is a bias too
 
 
 def test_an_undeclared_module_that_raises_not_implemented_is_told_to_declare(

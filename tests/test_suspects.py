@@ -76,6 +76,18 @@ WHERE = {
         max_width=3,
         max_batch=4,
     ),
+    **dict.fromkeys(
+        ("l2_missing", "l2_per_sample", "l2_twice", "l2_on_biases"),
+        Capabilities(
+            hidden=("tanh",),
+            output=("identity",),
+            losses=("half_squared_error",),
+            biases=("on",),
+            max_depth=2,
+            l2=True,
+            **SMALL,
+        ),
+    ),
 }
 
 
