@@ -105,10 +105,11 @@ def explain(found: list[FloatingError]) -> str | None:
 
 
 def _one(error: FloatingError, fix: bool = True) -> str:
-    for kind, word, what, remedy in CAUSES:
-        if kind == error.kind and word in error.line:
-            return f"{what}, at {error.where}: {error.line}" + (f"; {remedy}" if fix else "")
-    return f"a floating-point {error.kind}, at {error.where}: {error.line}"  # pragma: no cover
+    """What the error's operation is (CAUSES has a last entry of each kind with no word)."""
+    what, remedy = next(
+        (w, r) for k, word, w, r in CAUSES if k == error.kind and word in error.line
+    )
+    return f"{what}, at {error.where}: {error.line}" + (f"; {remedy}" if fix else "")
 
 
 def shown_path(path: Path) -> str:

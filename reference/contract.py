@@ -139,6 +139,14 @@ class Architecture:
         if needed is not None and out != needed:
             raise ContractError(f"loss {self.loss}: expected a {needed} output layer; got {out!r}")
 
+    def __repr__(self) -> str:
+        """As built, leaving out λ when it is 0 (the default)."""
+        l2 = f", l2={self.l2!r}" if self.l2 else ""
+        return (
+            f"Architecture(sizes={self.sizes!r}, activations={self.activations!r}, "
+            f"loss={self.loss!r}, reduction={self.reduction!r}, bias={self.bias!r}{l2})"
+        )
+
     @property
     def L(self) -> int:
         """Number of layers with weights, L."""

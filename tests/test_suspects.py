@@ -12,7 +12,7 @@ import reference
 from backprop_verify import check as check_module
 from backprop_verify.adapters import Implementation
 from backprop_verify.capabilities import Capabilities
-from backprop_verify.diagnosis import VARIANTS
+from backprop_verify.diagnosis import VARIANTS, _cost_terms
 from backprop_verify.suspects import variant_gradients
 
 SMALL = {"max_width": 4, "max_batch": 4}
@@ -116,3 +116,44 @@ def test_a_mistake_made_exactly_is_named_and_nothing_else(bug: str, seed: int) -
     assert outcome.verdict == "FAIL" and outcome.kind == "gradient"
     named = [b for b, text in VARIANTS.items() if any(text in d for d in outcome.diagnosis)]
     assert named == [bug], outcome.diagnosis
+
+
+L2_COSTS = Capabilities(
+    hidden=("tanh",),
+    output=("identity",),
+    losses=("half_squared_error",),
+    biases=("on",),
+    max_depth=2,
+    l2=True,
+    **SMALL,
+)
+# The L2 mistakes of a cost, by the words that name them.
+L2_COST_WORDS = (
+    "left out of the cost",
+    "λ·Σ‖W‖² in the cost, without the ½",
+    "once per sample",
+    "the biases' squares",
+)
+
+
+@pytest.mark.parametrize("words", L2_COST_WORDS)
+def test_an_l2_mistake_of_the_cost_made_exactly_is_named_and_nothing_else(words: str) -> None:
+    def cost(
+        arch: reference.Architecture,
+        p: reference.Parameters,
+        X: list[list[float]],
+        Y: list[list[float]],
+    ) -> float:
+        right = reference.cost(arch, p, X, Y)
+        made = [d for what, d in _cost_terms(arch, p, len(X)) if words in what]
+        return right + made[0] if made else right
+
+    module = types.SimpleNamespace(
+        forward=reference.forward, cost=cost, backward=reference.backward
+    )
+    impl = Implementation(f"made {words}", module, "float64", on_lists=True, caps=L2_COSTS)  # type: ignore[arg-type]
+    agreement = check_module.properties.table()[0]
+    outcome = check_module.run_property(agreement, impl, examples=40, seed=0)
+    assert outcome.verdict == "FAIL" and outcome.kind == "cost", outcome.diagnosis
+    named = [w for w in L2_COST_WORDS if any(w in d for d in outcome.diagnosis)]
+    assert named == [words], outcome.diagnosis

@@ -135,10 +135,11 @@ def test_fit_shuffles_from_its_seed_and_reports_each_epoch(tmp_path: Path) -> No
     assert epoch_orders(5, 2, 0)[0].tolist() != epoch_orders(5, 2, 0)[1].tolist()
 
 
-def test_fit_follows_the_reference_batch_by_batch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("l2", [0.0, 0.05])
+def test_fit_follows_the_reference_batch_by_batch(tmp_path: Path, l2: float) -> None:
     m = load_mnist(fake_mnist(tmp_path, n_train=10, n_test=2), verify=False)
     arch = reference.Architecture(
-        (784, 5, 10), ("tanh", "sigmoid"), "sum_of_squares", "sum", "frozen"
+        (784, 5, 10), ("tanh", "sigmoid"), "sum_of_squares", "sum", "frozen", l2
     )
     Y = one_hot(m.train_labels)
     order = np.arange(10)[::-1].copy()
@@ -197,3 +198,6 @@ def test_train_mnist_command_on_small_files(
     with pytest.raises(SystemExit):
         main(["mnist", "--data", str(tmp_path), "--epochs", "0"])
     assert "--epochs: expected a whole number >= 1; got '0'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["mnist", "--data", str(tmp_path), "--l2", "-0.5"])
+    assert "--l2: expected a finite number >= 0; got '-0.5'" in capsys.readouterr().err
