@@ -5,6 +5,7 @@ suspect's text states what its numbers do not show."""
 from __future__ import annotations
 
 import types
+from dataclasses import replace
 
 import pytest
 
@@ -12,7 +13,7 @@ import reference
 from backprop_verify import check as check_module
 from backprop_verify.adapters import Implementation
 from backprop_verify.capabilities import Capabilities
-from backprop_verify.diagnosis import VARIANTS, _cost_terms
+from backprop_verify.diagnosis import VARIANTS, _cost_terms, _factor_suspects
 from backprop_verify.suspects import variant_gradients
 
 SMALL = {"max_width": 4, "max_batch": 4}
@@ -157,3 +158,63 @@ def test_an_l2_mistake_of_the_cost_made_exactly_is_named_and_nothing_else(words:
     assert outcome.verdict == "FAIL" and outcome.kind == "cost", outcome.diagnosis
     named = [w for w in L2_COST_WORDS if any(w in d for d in outcome.diagnosis)]
     assert named == [words], outcome.diagnosis
+
+
+# Each constant factor of the gradient, by the words that open it, and the reduction where
+# it can show.
+FACTORS = {
+    "a sign:": "mean",
+    "a factor N (": "mean",
+    "a factor 1/N:": "sum",
+    "a factor 2:": "mean",
+    "a factor 1/2:": "mean",
+    "a factor N·n_out:": "mean",
+    "a factor 1/n_out:": "mean",
+    "a factor n_out:": "mean",
+}
+
+
+@pytest.mark.parametrize("opening", FACTORS)
+def test_a_constant_factor_made_exactly_is_named_and_no_other(opening: str) -> None:
+    """The losses' part of the gradient times the factor, λ·W as it is (a sign: all)."""
+
+    def backward(
+        arch: reference.Architecture,
+        p: reference.Parameters,
+        X: list[list[float]],
+        Y: list[list[float]],
+    ) -> reference.Gradients:
+        right = reference.backward(arch, p, X, Y)
+        made = [f for text, f in _factor_suspects(arch, len(X)) if text.startswith(opening)]
+        if not made:
+            return right
+        plain = reference.backward(replace(arch, l2=0.0), p, X, Y)
+        f = made[0]
+        keep = -1.0 if opening == "a sign:" else 1.0
+
+        def scaled(g: float, g0: float) -> float:
+            return f * g0 + keep * (g - g0)
+
+        W = [
+            [
+                [scaled(g, g0) for g, g0 in zip(r, r0, strict=True)]
+                for r, r0 in zip(l, l0, strict=True)
+            ]
+            for l, l0 in zip(right.W, plain.W, strict=True)
+        ]
+        b = [
+            [scaled(g, g0) for g, g0 in zip(r, r0, strict=True)]
+            for r, r0 in zip(right.b, plain.b, strict=True)
+        ]
+        return reference.Gradients(W, b, right.cost)
+
+    module = types.SimpleNamespace(
+        forward=reference.forward, cost=reference.cost, backward=backward
+    )
+    caps = replace(L2_COSTS, reductions=(FACTORS[opening],))
+    impl = Implementation(f"made {opening}", module, "float64", on_lists=True, caps=caps)  # type: ignore[arg-type]
+    agreement = check_module.properties.table()[0]
+    outcome = check_module.run_property(agreement, impl, examples=40, seed=1)
+    assert outcome.verdict == "FAIL" and outcome.kind == "gradient", outcome.diagnosis
+    named = [o for o in FACTORS if any(d.startswith(o) for d in outcome.diagnosis)]
+    assert named == [opening], outcome.diagnosis
