@@ -96,6 +96,18 @@ def test_every_suspect_of_the_catalogue_is_held_to_its_numbers() -> None:
     assert set(WHERE) == set(VARIANTS)
 
 
+def _diagnosed(caps: Capabilities, kind: str, seed: int = 0, **functions: object) -> list[str]:
+    """The agreement property's diagnosis of a module made of the oracle's functions with
+    ``functions`` in their place; the property must fail with ``kind``."""
+    parts = {"forward": reference.forward, "cost": reference.cost, "backward": reference.backward}
+    module = types.SimpleNamespace(**{**parts, **functions})
+    impl = Implementation("made", module, "float64", on_lists=True, caps=caps)  # type: ignore[arg-type]
+    agreement = check_module.properties.table()[0]
+    outcome = check_module.run_property(agreement, impl, examples=40, seed=seed)
+    assert outcome.verdict == "FAIL" and outcome.kind == kind, outcome.diagnosis
+    return outcome.diagnosis
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("bug", VARIANTS)
 def test_a_mistake_made_exactly_is_named_and_nothing_else(bug: str, seed: int) -> None:
@@ -108,15 +120,9 @@ def test_a_mistake_made_exactly_is_named_and_nothing_else(bug: str, seed: int) -
         made = variant_gradients(arch, p, X, Y, bug)
         return made if made is not None else reference.backward(arch, p, X, Y)
 
-    module = types.SimpleNamespace(
-        forward=reference.forward, cost=reference.cost, backward=backward
-    )
-    impl = Implementation(f"made {bug}", module, "float64", on_lists=True, caps=WHERE[bug])  # type: ignore[arg-type]
-    agreement = check_module.properties.table()[0]
-    outcome = check_module.run_property(agreement, impl, examples=40, seed=seed)
-    assert outcome.verdict == "FAIL" and outcome.kind == "gradient"
-    named = [b for b, text in VARIANTS.items() if any(text in d for d in outcome.diagnosis)]
-    assert named == [bug], outcome.diagnosis
+    said = _diagnosed(WHERE[bug], "gradient", seed, backward=backward)
+    named = [b for b, text in VARIANTS.items() if any(text in d for d in said)]
+    assert named == [bug], said
 
 
 L2_COSTS = Capabilities(
