@@ -53,6 +53,10 @@ def load(path: str, option: str = "--weights") -> Example:
         raise ContractError(
             f"{option}: {path!r} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise ContractError(
+            f"{option}: {path!r} nests its lists too deeply to be a network (W is three deep)"
+        ) from None
     if not isinstance(data, dict):
         raise ContractError(f"{option}: expected a JSON object; got {type(data).__name__}")
     missing = [k for k in REQUIRED if k not in data]

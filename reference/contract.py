@@ -244,6 +244,21 @@ def check_target_range(arch: Architecture, low: float, high: float) -> None:
         )
 
 
+def check_order(order: object, N: int) -> list[int]:
+    """A sample order: at least one whole number, each in 0..N-1 (NumPy integers too)."""
+    if isinstance(order, (str, bytes)) or not isinstance(order, Iterable):
+        raise ContractError(f"order: expected a sequence of sample indices; got {order!r}")
+    items = list(order)
+    if not items:
+        raise ContractError(f"order: expected at least one index in 0..{N - 1}; got none")
+    for k, n in enumerate(items):
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or not 0 <= int(n) < N:
+            raise ContractError(
+                f"order: expected sample indices in 0..{N - 1}; got {n!r} at position {k}"
+            )
+    return [int(n) for n in items]
+
+
 def batches(order: Sequence[int], batch_size: int) -> list[list[int]]:
     """Which samples form each step's batch: consecutive slices of ``order`` of
     ``batch_size`` samples (the last may be shorter); shared by both trainers."""

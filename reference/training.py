@@ -12,6 +12,7 @@ from reference.contract import (
     Parameters,
     batches,
     check_learning_rate,
+    check_order,
     check_whole,
 )
 from reference.network import apply_update, gradients
@@ -40,7 +41,8 @@ def train(
     steps = check_whole("steps", steps)
     check_parameters(arch, params)
     X, Y = check_data(arch, X, Y)
-    plan = batches(range(len(X)) if order is None else order, batch_size or len(X))
+    rows = range(len(X)) if order is None else check_order(order, len(X))
+    plan = batches(rows, len(X) if batch_size is None else batch_size)
     costs: list[float] = []
     for step in range(steps):
         rows = plan[step % len(plan)]

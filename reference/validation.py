@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Collection
 
 from reference.contract import (
@@ -38,7 +39,14 @@ def _row(what: str, row: object, width: int) -> list[float]:
     for v in items:
         if not isinstance(v, numbers.Real) or isinstance(v, bool):
             raise ContractError(f"{what}: expected numbers; got {v!r}")
-        f = float(v)
+        try:
+            f = float(v)
+        except OverflowError:  # a whole number beyond the largest float
+            digits = int(operator.index(v).bit_length() * math.log10(2)) + 1  # type: ignore[arg-type]
+            raise ContractError(
+                f"{what}: expected finite numbers; got a whole number of about {digits} "
+                "digits beyond float64's range"
+            ) from None
         if not math.isfinite(f):
             raise ContractError(f"{what}: expected finite numbers; got {v!r}")
         out.append(f)

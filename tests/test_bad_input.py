@@ -151,6 +151,16 @@ CASES: list[tuple[str, Callable[[Any], tuple[Any, ...]], str]] = [
         r"X.*expected numbers",
     ),
     (
+        "a whole number beyond float64",
+        lambda I: (I.params(GOOD_W, GOOD_B), [[10**400, 0.0], [0.3, 0.4]], GOOD_Y),
+        r"X.*expected finite numbers; got (a whole number of about 401 digits|one) beyond float64's range",
+    ),
+    (
+        "ragged X",
+        lambda I: (I.params(GOOD_W, GOOD_B), [[0.1, 0.2], [0.3]], GOOD_Y),
+        r"X.*(row 1: expected 2 numbers; got 1|expected rows of 2 numbers each; got rows of lengths \[2, 1\])",
+    ),
+    (
         "not parameters",
         lambda I: ({"W": GOOD_W}, GOOD_X, GOOD_Y),
         r"params: expected (reference|vectorized).Parameters; got dict",
@@ -327,3 +337,30 @@ def test_every_public_function_names_the_bad_argument(
 ) -> None:
     with pytest.raises(ContractError, match=message):
         call()
+
+
+def test_float32_parameters_refuse_inputs_beyond_float32s_range() -> None:
+    """Finiteness is checked after the cast to the dtype the network computes in."""
+    p = vectorized.to_arrays(reference.init_parameters(ARCH, 0), np.float32)
+    with pytest.raises(
+        ContractError, match=r"X: expected finite numbers; got one beyond float32's range"
+    ):
+        vectorized.forward(ARCH, p, np.array([[1e300, 0.0]]))
+
+
+def test_parameters_of_lists_are_refused_with_the_conversion_named() -> None:
+    with pytest.raises(
+        ContractError,
+        match=r"params: expected NumPy arrays in W and b; got list \(vectorized.to_arrays",
+    ):
+        vectorized.forward(ARCH, vectorized.Parameters(GOOD_W, GOOD_B), np.array(GOOD_X))
+
+
+@pytest.mark.parametrize("order", [[5], [-1], [0, 1.0], "01", [], [True]])
+@pytest.mark.parametrize("side", ["reference", "vectorized"])
+def test_a_training_order_is_checked(side: str, order: Any) -> None:
+    p = reference.init_parameters(ARCH, 0)
+    params = p if side == "reference" else vectorized.to_arrays(p)
+    train = reference_train if side == "reference" else vectorized_train
+    with pytest.raises(ContractError, match=r"order: expected "):
+        train(ARCH, params, GOOD_X, GOOD_Y, 0.1, 1, order=order)  # type: ignore[operator]

@@ -227,6 +227,10 @@ def test_ascii_spelling_covers_every_symbol_the_traces_print(
             '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "learning_rate": -1}',
             "learning_rate",
         ),
+        (
+            '{"W": [[[1.0]]], "b": [[0.0]], "X": [[1.0]], "Y": [[1.0]], "l2": -0.5}',
+            "l2: expected a finite number >= 0; got -0.5",
+        ),
     ],
 )
 def test_a_bad_weights_file_is_one_line_naming_what_is_wrong(
@@ -237,6 +241,16 @@ def test_a_bad_weights_file_is_one_line_naming_what_is_wrong(
     assert reference_main(["trace", "--weights", str(path)]) == 2
     err = capsys.readouterr().err
     assert one_line(err).startswith("error: --weights") and message in err, err
+
+
+def test_a_weights_file_nested_beyond_the_parsers_depth_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"W": ' + "[" * 100_000 + "]" * 100_000 + ', "b": [], "X": [], "Y": []}')
+    assert reference_main(["trace", "--weights", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err).startswith("error: --weights:") and "nests its lists too deeply" in err
 
 
 def test_a_weights_folder_or_unreadable_file_is_refused(

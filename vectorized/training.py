@@ -23,6 +23,7 @@ from reference.contract import (
     DivergenceError,
     batches,
     check_learning_rate,
+    check_order,
     check_whole,
 )
 from vectorized.arrays import FloatArray, Parameters
@@ -144,9 +145,8 @@ def train(
     dtype = check_parameters(arch, params)
     Xa, Ya = check_data(arch, X, Y, dtype)
     size = Xa.shape[0] if batch_size is None else check_whole("batch_size", batch_size)
-    plan = [
-        np.array(rows) for rows in batches(range(Xa.shape[0]) if order is None else order, size)
-    ]
+    sequence = range(Xa.shape[0]) if order is None else check_order(order, Xa.shape[0])
+    plan = [np.array(batch) for batch in batches(sequence, size)]
     trained = params.copy()
     ws = Workspace(arch, max(len(rows) for rows in plan), dtype)
     costs: list[float] = []

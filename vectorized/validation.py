@@ -25,12 +25,22 @@ def _numbers(what: str, X: object, width: int) -> npt.NDArray[Any]:
         raise ContractError(f"{what}: expected a batch of rows, shape (N, {width}); got text")
     try:
         items = np.asarray(X, dtype=object)
-    except ValueError as exc:  # ragged rows
-        raise ContractError(f"{what}: expected rows of {width} numbers; got {exc}") from None
+    except ValueError:  # rows that cannot even be laid out
+        items = None
+    if items is None or (items.ndim == 1 and any(isinstance(v, (list, tuple)) for v in items)):
+        lengths = [len(r) if isinstance(r, (list, tuple)) else 1 for r in X]  # type: ignore[attr-defined]
+        raise ContractError(
+            f"{what}: expected rows of {width} numbers each; got rows of lengths {lengths}"
+        )
     for v in items.flat:
         if not isinstance(v, numbers.Real) or isinstance(v, (bool, np.bool_)):
             raise ContractError(f"{what}: expected numbers; got {v!r}")
-    return items.astype(np.float64)
+    try:
+        return items.astype(np.float64)
+    except OverflowError:  # a whole number beyond the largest float
+        raise ContractError(
+            f"{what}: expected finite numbers; got one beyond float64's range"
+        ) from None
 
 
 def check_batch(what: str, X: object, width: int, dtype: np.dtype[Any]) -> FloatArray:
@@ -38,9 +48,14 @@ def check_batch(what: str, X: object, width: int, dtype: np.dtype[Any]) -> Float
     arr = _numbers(what, X, width)
     if arr.ndim != 2 or arr.shape[1] != width or arr.shape[0] == 0:
         raise ContractError(f"{what}: expected shape (N, {width}) with N >= 1; got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ContractError(f"{what}: expected finite numbers; got NaN or infinity")
-    return arr.astype(dtype, copy=False)
+    with np.errstate(over="ignore"):  # a value beyond dtype's range becomes ∞, refused below
+        cast = arr.astype(dtype, copy=False)
+    if not np.isfinite(cast).all():
+        name = np.dtype(dtype).name
+        beyond = f"one beyond {name}'s range (±{np.finfo(dtype).max:.4g})"
+        got = beyond if np.isfinite(arr).all() else "NaN or infinity"
+        raise ContractError(f"{what}: expected finite numbers; got {got}")
+    return cast
 
 
 def check_data(
@@ -87,14 +102,20 @@ def check_parameters(arch: Architecture, params: Parameters) -> np.dtype[Any]:
             f"params: expected {arch.L} weight matrices and bias vectors; got "
             f"{len(params.W)} and {len(params.b)}"
         )
+    arrays = [*params.W, *params.b]
+    if not all(isinstance(arr, np.ndarray) for arr in arrays):
+        got = next(type(arr).__name__ for arr in arrays if not isinstance(arr, np.ndarray))
+        raise ContractError(
+            f"params: expected NumPy arrays in W and b; got {got} (vectorized.to_arrays "
+            "converts the reference's lists)"
+        )
     dtype = check_dtype(params.W[0].dtype)
     for l in range(1, arch.L + 1):
         W_l, b_l = params.W[l - 1], params.b[l - 1]
         want_W, want_b = (arch.sizes[l], arch.sizes[l - 1]), (arch.sizes[l],)
         for name, arr, want in ((f"W[{l}]", W_l, want_W), (f"b[{l}]", b_l, want_b)):
-            if not isinstance(arr, np.ndarray) or arr.shape != want:
-                got = arr.shape if isinstance(arr, np.ndarray) else type(arr).__name__
-                raise ContractError(f"{name}: expected an array of shape {want}; got {got}")
+            if arr.shape != want:
+                raise ContractError(f"{name}: expected an array of shape {want}; got {arr.shape}")
             if arr.dtype != dtype:
                 raise ContractError(f"{name}: expected dtype {dtype} like W[1]; got {arr.dtype}")
             if not np.isfinite(arr).all():
