@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import urllib.parse
 from dataclasses import replace
 from pathlib import Path
@@ -14,9 +15,10 @@ from backprop_cli.options import non_negative, positive, whole
 from backprop_cli.paths import writable_file
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
 from backprop_cli.progress import Progress
-from backprop_data.mnist import CONFIGS, MIRROR, download, ensure, load_mnist, one_hot
+from backprop_data.mnist import CONFIGS, MIRROR, Config, download, ensure, load_mnist, one_hot
 from backprop_data.persist import save
 from reference.contract import ContractError
+from reference.typeset import fold
 from vectorized.arrays import init_parameters
 from vectorized.training import History, fit
 
@@ -60,6 +62,42 @@ def add_download_command(sub: Any) -> None:
     d.set_defaults(run=download_command)
 
 
+# A batch this many times smaller or larger than the one a config's η was chosen for takes
+# steps of another size: an η tuned for one is rarely right for the other.
+BATCH_FACTOR = 4
+# A test accuracy below this many times chance (1/10) is a network that did not learn.
+CHANCE_FACTOR = 1.5
+
+
+def batch_warning(cfg: Config, learning_rate: float, batch: int) -> str | None:
+    """A warning, before training, for a batch far from the config's at the config's η."""
+    if learning_rate != cfg.learning_rate:
+        return None  # the user chose η for this batch
+    ratio = batch / cfg.batch_size
+    if 1 / BATCH_FACTOR < ratio < BATCH_FACTOR:
+        return None
+    scaled = cfg.learning_rate * ratio
+    return (
+        f"warning: η = {cfg.learning_rate:g} was chosen for batch {cfg.batch_size}; with batch "
+        f"{batch} the mean's steps are {'noisier' if ratio < 1 else 'fewer'} and the same η may "
+        f"not learn as well (try --lr {scaled:g}, η scaled with the batch)"
+    )
+
+
+def learning_warning(history: History, classes: int = 10) -> str | None:
+    """A warning, after training, for a test accuracy near chance (the result is kept)."""
+    if not history.test_accuracy:
+        return None
+    accuracy, chance = history.test_accuracy[-1], 1 / classes
+    if accuracy >= CHANCE_FACTOR * chance:
+        return None
+    return (
+        f"warning: the test accuracy {100 * accuracy:.1f} % is near chance "
+        f"({100 * chance:.0f} % for {classes} classes): the network did not learn "
+        "(saturated by too large an η?); lower --lr"
+    )
+
+
 def train_mnist(args: argparse.Namespace) -> int:
     """Train a config on MNIST, printing per-epoch cost and test accuracy."""
     save_to = writable_file("--save", args.save, (".npz",)) if args.save else None
@@ -75,6 +113,9 @@ def train_mnist(args: argparse.Namespace) -> int:
         f"MNIST {args.config}: {cfg.arch.describe()}, η = {lr:g}, batch {batch}, {epochs} epochs, "
         f"{args.dtype}, seed {args.seed}"
     )
+    warning = batch_warning(cfg, lr, batch)
+    if warning:
+        print("\n".join(fold(warning)), file=sys.stderr)
     params = init_parameters(cfg.arch, args.seed, dtype=args.dtype)
     bar = Progress(1, "training")
 
@@ -99,6 +140,9 @@ def train_mnist(args: argparse.Namespace) -> int:
             on_step=bar.follow,
             on_epoch=report,
         )
+    warning = learning_warning(history)
+    if warning:
+        print("\n".join(fold(warning)), file=sys.stderr)
     if save_to is not None:
         print(f"network written to {save(save_to, cfg.arch, params)}")
     if plot_to is not None:

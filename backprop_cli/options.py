@@ -8,15 +8,17 @@ import argparse
 import math
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from backprop_cli import plot, progress, weights_json
 from backprop_cli.formats import FORMATS, ascii, render
 from backprop_cli.paths import writable_file
 from backprop_cli.picture import elements, step_svg
 from backprop_data.examples import EXAMPLES, SEEDED, Example, custom, example
+from backprop_data.files import Terminated, write_text
 from reference.contract import (
     ACTIVATIONS,
     BIAS_MODES,
@@ -30,7 +32,7 @@ from reference.contract import (
     check_learning_rate,
 )
 from reference.network import apply_update, backward
-from reference.typeset import Section, fold, num
+from reference.typeset import Section, fold, num, vector
 
 # The options that describe a network of one's own; refused beside an example's name.
 ARCHITECTURE_OPTIONS = ("sizes", "activations", "loss", "reduction", "bias", "samples")
@@ -215,7 +217,7 @@ def draw_picture(args: argparse.Namespace, ex: Example) -> None:
         plot.require_matplotlib("--picture PATH.png")
         plot.step_png(target, pic)
     else:
-        target.write_text(step_svg(pic), encoding="utf-8")
+        write_text(target, step_svg(pic))
     print(f"picture written to {target}")
 
 
@@ -300,6 +302,36 @@ def check_memory(arch: Architecture, samples: int, option: str = "--sizes") -> N
         )
 
 
+def forecast(ex: Example, stream: TextIO | None = None, after: float = 2.0) -> float:
+    """The run's time, from one sample's forward and backward pass timed here, and its
+    memory, as check_memory counts it; said on ``stream`` (stderr) when the time is
+    ``after`` seconds or more. Returns the estimated seconds."""
+    start = time.perf_counter()
+    backward(ex.arch, ex.params, ex.X[:1], ex.Y[:1])
+    per_sample = time.perf_counter() - start
+    batch = ex.batch_size or len(ex.X)
+    seconds = per_sample * (batch * ex.steps + len(ex.X))  # the steps, then the final cost
+    if seconds >= after:
+        count = sum(ex.arch.sizes[l] * (ex.arch.sizes[l - 1] + 1) for l in range(1, ex.arch.L + 1))
+        memory = BYTES_PER_WEIGHT * (count + len(ex.X) * sum(ex.arch.sizes))
+        said = (
+            f"estimated: about {_duration(seconds)} ({batch:,} samples a step × {ex.steps:,} "
+            f"steps at {1000 * per_sample:.2g} ms a sample) and {memory / 2**30:.2g} GiB as "
+            "Python lists; python -m vectorized train runs the same steps in far less"
+        )
+        print("\n".join(fold(said)), file=sys.stderr if stream is None else stream)
+    return seconds
+
+
+def _duration(seconds: float) -> str:
+    """3 s, 4 min, 2.5 h."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def report_every(steps: int) -> int:
     """Print the cost about ten times in a run."""
     return max(1, steps // 10)
@@ -309,7 +341,8 @@ def announce(ex: Example) -> Callable[[int, float], None]:
     """Print the run's heading; return the ``on_step`` that prints the cost ten times."""
     every = report_every(ex.steps)
     eta = num(ex.learning_rate)
-    print(f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps")
+    heading = f"{ex.name} ({ex.source}): {ex.arch.describe()}, η = {eta}, {ex.steps} steps"
+    print("\n".join(fold(heading)))
 
     def show(step: int, c: float) -> None:
         if step % every == 0:
@@ -326,11 +359,9 @@ def report_outputs(
     print(f"final cost over the {len(ex.X)} {noun}: {num(final_cost)}")
     print("final outputs (input -> output, target):")
     for x, out, y in list(zip(ex.X, outputs, ex.Y, strict=True))[:limit]:
-
-        def row(v: list[float]) -> str:
-            return "[" + ", ".join(num(u) for u in v) + "]"
-
-        print(f"  {row(x)} -> {row(out)}, target {row(y)}")
+        # wide vectors elided symmetrically, as the traces do, and folded to the terminal
+        line = f"  {vector(x, 6)} -> {vector(out, 6)}, target {vector(y, 6)}"
+        print("\n".join(fold(line)))
     if len(ex.X) > limit:
         print(f"  … {len(ex.X) - limit} more samples")
     if ex.note:
@@ -386,3 +417,6 @@ def _run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except KeyboardInterrupt:
         print("interrupted: stopped before finishing; nothing was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated: stopped before finishing; nothing was written", file=sys.stderr)
+        return 143

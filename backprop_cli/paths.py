@@ -21,6 +21,9 @@ def writable_file(option: str, path: str, suffixes: tuple[str, ...]) -> Path:
         raise ContractError(f"{option}: the folder {str(folder)!r} of {path!r} does not exist")
     if target.is_dir():
         raise ContractError(f"{option}: {path!r} is a folder; expected a file name")
+    read_only = target.is_file() and not target.stat().st_mode & 0o222
+    if read_only:
+        raise ContractError(f"{option}: {path!r} exists and is read-only; it is not replaced")
     if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise ContractError(f"{option}: {path!r} cannot be written (permission denied)")
     return target

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from backprop_data.files import write_text
 from reference.contract import ContractError
 
 BEGIN, END = "<!-- performance:begin -->", "<!-- performance:end -->"
@@ -218,10 +219,10 @@ def generate(run_json: Path, page_path: Path, readme: Path | None) -> list[Path]
     if page_path.is_file():
         old_page = page_path.read_text(encoding="utf-8")
         notes = NOTES + old_page.split(NOTES, 1)[1] if NOTES in old_page else ""
-    page_path.write_text(text + "\n" + ("\n" + notes if notes else ""), encoding="utf-8")
+    write_text(page_path, text + "\n" + ("\n" + notes if notes else ""))
     data_path = page_path.with_suffix(".json")
-    data_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text(data_path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     if readme is not None and new_readme is not None:
-        readme.write_text(new_readme, encoding="utf-8")
+        write_text(readme, new_readme)
         written.append(readme)
     return [page_path, data_path, *written]

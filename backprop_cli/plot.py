@@ -9,6 +9,7 @@ from typing import Any
 
 from backprop_cli.paths import writable_file
 from backprop_cli.picture import RADIUS, Picture
+from backprop_data.files import atomic_file
 from reference.contract import ContractError
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -66,8 +67,11 @@ def plot_curves(
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
+    try:
+        with atomic_file(out) as f:
+            fig.savefig(f, format=out.suffix.lstrip(".").lower())
+    finally:
+        plt.close(fig)
     return out
 
 
@@ -89,6 +93,9 @@ def step_png(path: str | Path, pic: Picture) -> Any:
         ax.add_patch(Circle((cx, cy), RADIUS, facecolor="#eeeeff", edgecolor="#333355"))
     for t in pic.labels:
         ax.text(t.x, t.y, t.text, fontsize=t.size * pt, ha="center", va="baseline", gid=t.name)
-    fig.savefig(Path(path))
-    plt.close(fig)
+    try:
+        with atomic_file(path) as f:
+            fig.savefig(f, format="png")
+    finally:
+        plt.close(fig)
     return fig

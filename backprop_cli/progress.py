@@ -103,7 +103,9 @@ class Progress:
             return
         self.last, self.shown = now, True
         took = now - self.start
-        rate = f" {done / took:.0f}/s" if took >= 0.5 else ""  # a rate of a moment says little
+        rate = ""  # a rate of a moment says little
+        if took >= 0.5 and done:
+            rate = f" {done / took:.0f}/s" if done >= took else f" {took / done:.1f} s each"
         tail = f" {note}" if note else ""
         if self.style == "bar":
             filled = self.width * done // self.total
@@ -145,8 +147,8 @@ class Progress:
             self.stream.flush()
 
 
-# One line of the ``lines`` style: "label: done/total (percent %)[, rate/s][ note]".
-LINE = re.compile(r"[^:\n]+: \d+/\d+ \(\d+ %\)(, \d+/s)?( .*)?")
+# One line of the ``lines`` style: "label: done/total (percent %)[, rate/s or s each][ note]".
+LINE = re.compile(r"[^:\n]+: \d+/\d+ \(\d+ %\)(, (\d+/s|\d+\.\d s each))?( .*)?")
 
 
 def is_progress_line(line: str) -> bool:

@@ -9,12 +9,14 @@ from backprop_cli.options import (
     add_trace_command,
     add_train_command,
     announce,
+    forecast,
     main_of,
     print_trace,
     report_outputs,
     resolve,
     traced_steps,
 )
+from backprop_cli.progress import Progress
 from reference.network import cost, forward
 from reference.trace import sections
 from reference.training import train
@@ -22,16 +24,26 @@ from reference.training import train
 
 def _train(args: argparse.Namespace) -> int:
     ex = resolve(args)
-    params, _ = train(
-        ex.arch,
-        ex.params,
-        ex.X,
-        ex.Y,
-        ex.learning_rate,
-        ex.steps,
-        ex.batch_size,
-        on_step=announce(ex),
-    )
+    forecast(ex)
+    show = announce(ex)
+    bar = Progress(ex.steps, "training")
+
+    def on_step(step: int, c: float) -> None:
+        bar.clear()
+        show(step, c)
+        bar.update(step + 1)
+
+    with bar:
+        params, _ = train(
+            ex.arch,
+            ex.params,
+            ex.X,
+            ex.Y,
+            ex.learning_rate,
+            ex.steps,
+            ex.batch_size,
+            on_step=on_step,
+        )
     report_outputs(ex, cost(ex.arch, params, ex.X, ex.Y), forward(ex.arch, params, ex.X))
     return 0
 

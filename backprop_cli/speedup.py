@@ -24,6 +24,7 @@ from backprop_cli.performance import seconds
 from backprop_cli.plot import _pyplot
 from backprop_cli.progress import OFF, Progress
 from backprop_data.examples import random_data
+from backprop_data.files import atomic_file, write_text
 from backprop_verify.comparison import assert_close
 from backprop_verify.rounding import one_step_bound
 from vectorized.threads import blas_limited, blas_threads
@@ -235,9 +236,9 @@ def write(points: list[Point], info: dict[str, str], out: Path) -> list[Path]:
     """speedup.md and speedup.csv in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     md = out / "speedup.md"
-    md.write_text(table(points, info) + "\n", encoding="utf-8")
+    write_text(md, table(points, info) + "\n")
     path = out / "speedup.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with atomic_file(path, text=True) as f:
         w = csv.writer(f)
         w.writerow(FIELDS)
         for p in points:
@@ -296,6 +297,7 @@ def plot(points: list[Point], info: dict[str, str], path: Path) -> Path:
         fontsize=8,
     )
     fig.tight_layout()
-    fig.savefig(path)
+    with atomic_file(path) as f:
+        fig.savefig(f, format="png")
     plt.close(fig)
     return path

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from backprop_data.files import current_umask, terminations_raise
 from backprop_data.idx import IdxError, read_images, read_labels
 from reference.contract import Architecture, check_whole
 from vectorized.arrays import FloatArray, check_dtype
@@ -57,13 +58,6 @@ EXPECTED_BYTES = {
     "t10k-images-idx3-ubyte": 1_648_877,
     "t10k-labels-idx1-ubyte": 4_542,
 }
-
-
-def current_umask() -> int:
-    """The process's umask (read by setting it and putting it back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 @dataclass(frozen=True)
@@ -241,37 +235,38 @@ def download(
     where.mkdir(parents=True, exist_ok=True)
     mode = 0o666 & ~current_umask()
     done, total = 0, sum(EXPECTED_BYTES.get(stem, 0) for stem, _, _ in files.values())
-    for stem, gz_sum, _ in files.values():
-        target = where / f"{stem}.gz"
-        if target.is_file() and md5(target) == gz_sum:
-            continue
-        url = mirror.rstrip("/") + f"/{stem}.gz"
-        fd, tmp_name = tempfile.mkstemp(dir=where, prefix=f".{stem}.", suffix=".part")
-        tmp = Path(tmp_name)
-        try:
+    with terminations_raise():  # SIGTERM too removes a partial download
+        for stem, gz_sum, _ in files.values():
+            target = where / f"{stem}.gz"
+            if target.is_file() and md5(target) == gz_sum:
+                continue
+            url = mirror.rstrip("/") + f"/{stem}.gz"
+            fd, tmp_name = tempfile.mkstemp(dir=where, prefix=f".{stem}.", suffix=".part")
+            tmp = Path(tmp_name)
             try:
-                with (
-                    os.fdopen(fd, "wb") as out,
-                    urllib.request.urlopen(url, timeout=timeout) as response,
-                ):
-                    claimed, size = response.headers.get("Content-Length"), 0
-                    for block in iter(lambda: response.read(1 << 16), b""):
-                        out.write(block)
-                        size += len(block)
-                        done += len(block)
-                        if on_progress is not None:
-                            on_progress(done, max(total, done))
-                if claimed is not None and size != int(claimed):
-                    raise http.client.IncompleteRead(b"", int(claimed) - size)
-            except (OSError, http.client.HTTPException) as exc:
-                raise IdxError(f"{url}: download failed ({exc!r}); nothing kept") from None
-            got = md5(tmp)
-            if got != gz_sum:
-                raise IdxError(
-                    f"{url}: MD5 {got} differs from the published {gz_sum}; file discarded"
-                )
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+                try:
+                    with (
+                        os.fdopen(fd, "wb") as out,
+                        urllib.request.urlopen(url, timeout=timeout) as response,
+                    ):
+                        claimed, size = response.headers.get("Content-Length"), 0
+                        for block in iter(lambda: response.read(1 << 16), b""):
+                            out.write(block)
+                            size += len(block)
+                            done += len(block)
+                            if on_progress is not None:
+                                on_progress(done, max(total, done))
+                    if claimed is not None and size != int(claimed):
+                        raise http.client.IncompleteRead(b"", int(claimed) - size)
+                except (OSError, http.client.HTTPException) as exc:
+                    raise IdxError(f"{url}: download failed ({exc!r}); nothing kept") from None
+                got = md5(tmp)
+                if got != gz_sum:
+                    raise IdxError(
+                        f"{url}: MD5 {got} differs from the published {gz_sum}; file discarded"
+                    )
+                os.chmod(tmp, mode)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
     return where

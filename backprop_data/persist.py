@@ -8,8 +8,6 @@ reads everything.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from backprop_data.mnist import current_umask
+from backprop_data.files import atomic_file
 from reference.contract import Architecture, ContractError
 from vectorized.arrays import Parameters
 from vectorized.validation import check_parameters
@@ -31,26 +29,16 @@ MAX_META_CHARS = 4096
 
 
 def save(path: str | Path, arch: Architecture, params: Parameters) -> Path:
-    """Write architecture and parameters to ``path`` atomically (a temporary file, then rename);
-    the file gets the usual permissions (0666 less the umask)."""
+    """Write architecture and parameters to ``path`` atomically (backprop_data.files); the
+    file gets the usual permissions (0666 less the umask); a read-only file is refused."""
     check_parameters(arch, params)
     target = Path(path)
     meta = json.dumps({"format": FORMAT, **asdict(arch)})
     arrays = {f"W{l}": W for l, W in enumerate(params.W, start=1)}
     arrays |= {f"b{l}": b for l, b in enumerate(params.b, start=1)}
-    tmp_name = ""
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            # NumPy's stub types **kwds like its allow_pickle flag (bool); the arrays are fine.
-            np.savez(f, architecture=np.array(meta), **arrays)  # type: ignore[arg-type]
-        os.chmod(tmp_name, 0o666 & ~current_umask())
-        os.replace(tmp_name, target)
-    except OSError as exc:  # name the user's path, not the temporary file
-        raise OSError(f"{target}: could not write the network ({exc.strerror or exc})") from None
-    finally:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)
+    with atomic_file(target, failed="could not write the network") as f:
+        # NumPy's stub types **kwds like its allow_pickle flag (bool); the arrays are fine.
+        np.savez(f, architecture=np.array(meta), **arrays)  # type: ignore[arg-type]
     return target
 
 
