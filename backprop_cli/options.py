@@ -5,6 +5,7 @@ of the user's paths and numbers made before any work starts (standard library on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -407,10 +408,21 @@ class _Plain:
         return getattr(self.stream, name)
 
 
+# The status of a command whose reader closed the pipe: 128 + SIGPIPE, as a shell reports a
+# Unix tool that SIGPIPE ended.
+PIPE_CLOSED = 141
+
+
 def _run(main: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         progress.settings(os.environ)  # a bad BACKPROP_PROGRESS is refused before any work
-        return main(args)
+        status = main(args)
+        sys.stdout.flush()  # a closed pipe is found here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:  # the reader left (`| head`): end quietly, as Unix tools do
+        with contextlib.suppress(OSError, AttributeError, ValueError):  # no real stdout
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())  # type: ignore[union-attr]
+        return PIPE_CLOSED
     except (ContractError, DivergenceError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
