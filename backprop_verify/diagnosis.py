@@ -192,17 +192,6 @@ def cost_suspects(impl: Implementation, case: Case) -> list[str]:
     return fitting or []
 
 
-def _without_l2(
-    arch: reference.Architecture, p: reference.Parameters, X: Any, Y: Any
-) -> reference.Gradients:
-    """The oracle's gradients of the losses alone (λ = 0)."""
-    return (
-        reference.backward(replace(arch, l2=0.0), p, X, Y)
-        if arch.l2
-        else reference.backward(arch, p, X, Y)
-    )
-
-
 def gradient_suspects(impl: Implementation, case: Case) -> tuple[list[str], list[str]]:
     """(suspects that fit this case, suspects that could show here but do not fit)."""
     arch, p, X, Y = case.arch, case.params, case.X, case.Y
@@ -212,7 +201,10 @@ def gradient_suspects(impl: Implementation, case: Case) -> tuple[list[str], list
     fits += shape_suspects(arch, len(X), got, want)
     g, w = _gradients(got), _gradients(want)
     # A factor scales the losses' part; the L2 term's λ·W stays as it is (a sign, all).
-    decay = [v - v0 for v, v0 in zip(w, _gradients(_without_l2(arch, p, X, Y)), strict=True)]
+    decay = [0.0] * len(w)
+    if arch.l2:  # the oracle's λ·W, apart from the losses' part
+        plain = _gradients(reference.backward(replace(arch, l2=0.0), p, X, Y))
+        decay = [v - v0 for v, v0 in zip(w, plain, strict=True)]
     for text, factor in _factor_suspects(arch, len(X)):
         scaled = [
             factor * (v - d) + (d if text != SIGN else -d) for v, d in zip(w, decay, strict=True)

@@ -17,6 +17,16 @@ from backprop_verify.diagnosis import VARIANTS, _cost_terms, _factor_suspects
 from backprop_verify.suspects import variant_gradients
 
 SMALL = {"max_width": 4, "max_batch": 4}
+# Where the mistakes of the L2 term can show: λ drawn, biases trained.
+L2_CAPS = Capabilities(
+    hidden=("tanh",),
+    output=("identity",),
+    losses=("half_squared_error",),
+    biases=("on",),
+    max_depth=2,
+    l2=True,
+    **SMALL,
+)
 # Where each mistake can show: the activations, losses and shapes it needs.
 WHERE = {
     "prime_of_a": Capabilities(
@@ -77,18 +87,7 @@ WHERE = {
         max_width=3,
         max_batch=4,
     ),
-    **dict.fromkeys(
-        ("l2_missing", "l2_per_sample", "l2_twice", "l2_on_biases"),
-        Capabilities(
-            hidden=("tanh",),
-            output=("identity",),
-            losses=("half_squared_error",),
-            biases=("on",),
-            max_depth=2,
-            l2=True,
-            **SMALL,
-        ),
-    ),
+    **dict.fromkeys(("l2_missing", "l2_per_sample", "l2_twice", "l2_on_biases"), L2_CAPS),
 }
 
 
@@ -125,15 +124,6 @@ def test_a_mistake_made_exactly_is_named_and_nothing_else(bug: str, seed: int) -
     assert named == [bug], said
 
 
-L2_COSTS = Capabilities(
-    hidden=("tanh",),
-    output=("identity",),
-    losses=("half_squared_error",),
-    biases=("on",),
-    max_depth=2,
-    l2=True,
-    **SMALL,
-)
 # The L2 mistakes of a cost, by the words that name them.
 L2_COST_WORDS = (
     "left out of the cost",
@@ -158,7 +148,7 @@ def test_an_l2_mistake_of_the_cost_made_exactly_is_named_and_nothing_else(words:
     module = types.SimpleNamespace(
         forward=reference.forward, cost=cost, backward=reference.backward
     )
-    impl = Implementation(f"made {words}", module, "float64", on_lists=True, caps=L2_COSTS)  # type: ignore[arg-type]
+    impl = Implementation(f"made {words}", module, "float64", on_lists=True, caps=L2_CAPS)  # type: ignore[arg-type]
     agreement = check_module.properties.table()[0]
     outcome = check_module.run_property(agreement, impl, examples=40, seed=0)
     assert outcome.verdict == "FAIL" and outcome.kind == "cost", outcome.diagnosis
@@ -217,7 +207,7 @@ def test_a_constant_factor_made_exactly_is_named_and_no_other(opening: str) -> N
     module = types.SimpleNamespace(
         forward=reference.forward, cost=reference.cost, backward=backward
     )
-    caps = replace(L2_COSTS, reductions=(FACTORS[opening],))
+    caps = replace(L2_CAPS, reductions=(FACTORS[opening],))
     impl = Implementation(f"made {opening}", module, "float64", on_lists=True, caps=caps)  # type: ignore[arg-type]
     agreement = check_module.properties.table()[0]
     outcome = check_module.run_property(agreement, impl, examples=40, seed=1)
