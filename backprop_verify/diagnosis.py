@@ -43,6 +43,8 @@ VARIANTS = {
     "batch's cost holds (λ/2)·Σ‖W‖² once (add it after the sum or the mean over the batch)",
     "l2_twice": "the L2 gradient 2λ·W[l]: the derivative of λ·Σ‖W‖² where the term is "
     "(λ/2)·Σ‖W‖² (CS231n's reg·ΣW² is λ = 2·reg)",
+    "l2_half": "the L2 gradient (λ/2)·W[l]: the derivative of reg·Σ‖W‖² taken as reg·W, "
+    "the 2 forgotten (CS231n's reg·ΣW² differentiates to 2·reg·W = λ·W)",
     "l2_on_biases": "λ applied to the biases too: ∂C/∂b[l] has λ·b[l], but the L2 term "
     "regularizes the weights only",
 }

@@ -62,10 +62,11 @@ L2_BUGS: dict[str, Callable[[reference.Architecture, int], bool]] = {
     "l2_missing": lambda arch, N: arch.l2 > 0,
     "l2_per_sample": lambda arch, N: arch.l2 > 0 and N > 1,
     "l2_twice": lambda arch, N: arch.l2 > 0,
+    "l2_half": lambda arch, N: arch.l2 > 0,
     "l2_on_biases": lambda arch, N: arch.l2 > 0 and arch.bias != "off",
 }
 # λ·W[l] added this many times λ (l2_per_sample: once more per sample, N in all).
-L2_DECAY = {"l2_missing": 0.0, "l2_twice": 2.0}
+L2_DECAY = {"l2_missing": 0.0, "l2_twice": 2.0, "l2_half": 0.5}
 
 
 def variant_gradients(

@@ -98,6 +98,7 @@ GALLERY_VERDICTS = {
     "tests.gallery.sklearn_mlp": "pass",
     "tests.gallery.bug_l2_per_sample": "gradient",
     "tests.gallery.bug_l2_on_biases": "gradient",
+    "tests.gallery.bug_l2_half": "gradient",
     "tests.gallery.bug_softmax_overflow": "numerics",
     **{f"tests.gallery.bug_{bug}": "gradient" for bug in BUGS if bug != "stale_weights"},
     "tests.gallery.bug_stale_weights": "step",
@@ -122,6 +123,7 @@ CAUSES = {
     "tests.gallery.bug_log_of_probability": "the log of a probability that",
     "tests.gallery.bug_l2_per_sample": "the L2 term added once per sample",
     "tests.gallery.bug_l2_on_biases": "λ applied to the biases too",
+    "tests.gallery.bug_l2_half": "the L2 gradient (λ/2)·W[l]",
     "tests.gallery.bug_softmax_overflow": "an invalid operation: ∞ − ∞, 0·∞, ∞/∞ or 0/0",
 }
 

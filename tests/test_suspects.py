@@ -87,7 +87,9 @@ WHERE = {
         max_width=3,
         max_batch=4,
     ),
-    **dict.fromkeys(("l2_missing", "l2_per_sample", "l2_twice", "l2_on_biases"), L2_CAPS),
+    **dict.fromkeys(
+        ("l2_missing", "l2_per_sample", "l2_twice", "l2_half", "l2_on_biases"), L2_CAPS
+    ),
 }
 
 
