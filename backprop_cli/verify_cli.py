@@ -4,27 +4,65 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from backprop_cli.options import Parser, main_of, whole
+from backprop_cli.options import Parser, main_of, positive, whole
 from backprop_cli.progress import Progress
-from backprop_verify.check import check, format_report
-from backprop_verify.exercises import EXERCISES, check_exercise
+from backprop_verify.check import format_report
+from backprop_verify.exercises import EXERCISES
 from backprop_verify.exercises import report as exercise_report
+from backprop_verify.isolation import Limits, check_isolated, exercise_isolated, show_output
 
 
 def _check(args: argparse.Namespace) -> int:
-    """Every property inside the module's declaration; the exit status says the verdict."""
+    """Every property inside the module's declaration, the module in its own process; the
+    exit status says the verdict."""
     with Progress(1, "check") as bar:
-        report = check(args.module, args.examples, args.seed, on_property=bar.follow)
+
+        def follow(done: int, total: int, note: str) -> None:
+            bar.total = total
+            bar.update(done, note)
+
+        report = check_isolated(
+            args.module, args.examples, args.seed, Limits(args.timeout, args.memory), follow
+        )
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
+    sys.stdout.flush()
+    show_output(report.output, sys.stderr)
     return report.exit_status
 
 
 def _exercise(args: argparse.Namespace) -> int:
-    """One function a student wrote, on Mazur's network and random ones: exit 0 or 1."""
-    verdict = check_exercise(args.name, args.file, args.seed, args.networks)
+    """One function a student wrote, on Mazur's network and random ones, in its own
+    process: exit 0 or 1."""
+    verdict, output = exercise_isolated(
+        args.name, args.file, args.seed, args.networks, Limits(args.timeout, args.memory)
+    )
     print(exercise_report(verdict, args.networks))
+    wrote = [
+        f"{output[f'{w}_bytes']} bytes to {w}" for w in ("stdout", "stderr") if output[f"{w}_bytes"]
+    ]
+    if wrote:
+        print(f"note: your code wrote {' and '.join(wrote)}; shown apart, on stderr")
+    sys.stdout.flush()
+    show_output(output, sys.stderr)
     return 1 if verdict.failed else 0
+
+
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    """The limits of the process the user's code runs in."""
+    p.add_argument(
+        "--timeout",
+        type=positive,
+        default=Limits.seconds,
+        help=f"seconds one call of your code may take (default {Limits.seconds:g})",
+    )
+    p.add_argument(
+        "--memory",
+        type=whole(256),
+        default=Limits.memory_mb,
+        help=f"MiB of memory your code's process may use, >= 256 (default {Limits.memory_mb})",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
         "--seed", type=whole(0), default=0, help="seed >= 0 of the generated cases (default 0)"
     )
     c.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_limits(c)
     c.set_defaults(run=_check)
     e = sub.add_parser(
         "exercise", help="check one function you wrote (see exercises/) against the oracle"
@@ -52,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--networks", type=whole(1), default=30, help="random networks after Mazur's (30)"
     )
+    _add_limits(e)
     e.set_defaults(run=_exercise)
     return p
 

@@ -174,10 +174,8 @@ BUILT_IN = (
 )
 
 
-def load(spec: str) -> Implementation:
-    """``package.module`` or ``package.module:float32`` (or a path to a .py file): a user's
-    array implementation, with its declared capabilities. Every problem is a ContractError
-    that says what to do."""
+def parse_spec(spec: object) -> tuple[str, str]:
+    """``package.module[:float32]`` (or a path) as (the module, its dtype), checked."""
     if not isinstance(spec, str) or not spec:
         raise ContractError(f"module: expected a name like mypackage.mybackprop; got {spec!r}")
     name, _, dtype = spec.partition(":")
@@ -191,6 +189,14 @@ def load(spec: str) -> Implementation:
         raise ContractError(
             f"{spec}: expected :float64 or :float32 after the module; got {dtype!r}"
         )
+    return name, dtype
+
+
+def load(spec: str) -> Implementation:
+    """``package.module`` or ``package.module:float32`` (or a path to a .py file): a user's
+    array implementation, with its declared capabilities. Every problem is a ContractError
+    that says what to do."""
+    name, dtype = parse_spec(spec)
     module = import_module(name)
     missing = [f for f in REQUIRED if not callable(getattr(module, f, None))]
     if missing:

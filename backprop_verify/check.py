@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException, Unsatisfiable
 
 from backprop_verify import properties
-from backprop_verify.adapters import Implementation, load
+from backprop_verify.adapters import Implementation, load, parse_spec
 from backprop_verify.comparison import Disagreement
 from backprop_verify.diagnosis import (
     diagnose,
@@ -32,13 +32,16 @@ from backprop_verify.diagnosis import (
     wrong_node,
 )
 from backprop_verify.floating import shown_path
+from backprop_verify.guard import named
 from backprop_verify.shapes import ShapeError
 from backprop_verify.strategies import Case, extremes
+from reference.contract import check_whole
 
 # The kinds of wrong a failure shows, most serious first, with the verdict each gives and
 # its exit status (0 is PASS, 2 a module that cannot be checked, 6 nothing checked).
 KINDS = {
     "gradient": ("FAIL, the gradient is wrong", 1),
+    "process": ("FAIL, the module hangs or ends its process", 1),
     "crash": ("FAIL, the module raises on some cases", 1),
     "forward": ("FAIL, the outputs of forward are wrong", 1),
     "inputs": ("FAIL, a function changes the arrays it is given", 1),
@@ -101,6 +104,29 @@ def quiet_numpy() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def same_draws_in_any_process() -> Iterator[None]:
+    """Hypothesis (6.131 on) mixes constants it finds in the imported local modules into
+    its draws, so one seed's cases would depend on what else the process has imported (the
+    command line, a user's test suite, the isolated child): while the checker draws, the
+    pool of local constants is empty, and hypothesis' own constants are drawn as before."""
+    try:
+        from hypothesis.internal.conjecture import providers
+
+        original, cache = providers._get_local_constants, providers.CONSTANTS_CACHE.cache
+        empty = type(providers._local_constants)()
+    except (ImportError, AttributeError):  # a hypothesis without local constants
+        yield
+        return
+    cache.clear()
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.clear()
+
+
 @dataclass
 class Outcome:
     """One property's result."""
@@ -152,7 +178,7 @@ def run_property(
         state["passed"] += 1
 
     try:
-        with quiet_numpy():
+        with quiet_numpy(), same_draws_in_any_process():
             hypothesis_seed(seed)(body)()
     except Unsatisfiable:
         if crashes.count:
@@ -208,7 +234,7 @@ class _Crashes:
     def _text(self) -> str:
         assert self.smallest is not None
         _, exc, drawn = self.smallest
-        lines = [f"the module raised {type(exc).__name__}: {exc}"]
+        lines = [f"the module raised {named(exc)}"]
         frames = _own_frames(self.impl, exc)
         if frames:
             lines += ["in your code:", *(f"  {frame}" for frame in frames)]
@@ -289,10 +315,7 @@ def _failure(
 ) -> Outcome:
     case: Case | None = drawn.get("case") if isinstance(drawn, dict) else None
     learning_rate = drawn.get("learning_rate") if isinstance(drawn, dict) else None
-    if isinstance(exc, Disagreement):
-        message = str(exc)
-    else:
-        message = f"the module raised {type(exc).__name__}: {exc}"
+    message = str(exc) if isinstance(exc, Disagreement) else f"the module raised {named(exc)}"
     out = Outcome(prop.name, "FAIL", examples=tried, message=message)
     out.kind = _kind(prop, impl, exc, case)
     if case is None:
@@ -311,7 +334,7 @@ def _failure(
         try:
             out.trace = wrong_node(impl, case)
         except Exception as err:  # the module fails on its own counterexample
-            out.trace = f"(no trace: the module raised {type(err).__name__}: {err})"
+            out.trace = f"(no trace: the module raised {named(err)})"
     return out
 
 
@@ -325,6 +348,9 @@ class Report:
     outcomes: list[Outcome]
     seconds: float
     advice: list[str] = field(default_factory=list)  # what to do before reading the failures
+    # What the module wrote to stdout and stderr, when it ran in its own process: the first
+    # bytes of each ("stdout", "stderr") and how many in all ("stdout_bytes", "stderr_bytes").
+    output: dict[str, Any] = field(default_factory=dict)
 
     @property
     def applicable(self) -> int:
@@ -371,6 +397,7 @@ def check(
 ) -> Report:
     """Check the module named by ``spec`` (``package.module[:float32]``);
     ``on_property(done, total)`` follows the properties as they are judged."""
+    examples, seed = run_arguments(spec, examples, seed)
     impl = load(spec)
     start = time.perf_counter()
     table = properties.table()
@@ -380,14 +407,22 @@ def check(
         if on_property is not None:
             on_property(len(outcomes), len(table))
     took = time.perf_counter() - start
-    return Report(spec, impl.dtype, impl.caps.describe(), outcomes, took, _advice(impl, outcomes))
+    return Report(
+        spec, impl.dtype, impl.caps.describe(), outcomes, took, advice(impl.declared, outcomes)
+    )
 
 
-def _advice(impl: Implementation, outcomes: list[Outcome]) -> list[str]:
+def run_arguments(spec: object, examples: object, seed: object) -> tuple[int, int]:
+    """The arguments of a check, checked before any work: (examples, seed)."""
+    parse_spec(spec)
+    return check_whole("examples", examples, 1), check_whole("seed", seed, 0)
+
+
+def advice(declared: bool, outcomes: list[Outcome]) -> list[str]:
     """A module that declares nothing is held to the whole contract; if it raised
     NotImplementedError there, what it lacks is a declaration, not a fix."""
     refused = [o.name for o in outcomes if "raised NotImplementedError" in o.message + o.crash]
-    if impl.declared or not refused:
+    if declared or not refused:
         return []
     return [
         f"the module raised NotImplementedError in {len(refused)} of the properties: it "
@@ -433,6 +468,17 @@ def format_report(report: Report) -> str:
             raised = f" (and {o.raised} {'case' if o.raised == 1 else 'cases'} that raised)"
         lines.append(f"{o.name:<{width}} {count:>8}  {verdict}{raised}")
     lines += _crash_findings(report)
+    wrote = [
+        f"{report.output[f'{w}_bytes']} bytes to {w}"
+        for w in ("stdout", "stderr")
+        if report.output.get(f"{w}_bytes")
+    ]
+    if wrote:
+        lines += [
+            "",
+            f"OUTPUT: the module wrote {' and '.join(wrote)} while it was checked; shown "
+            "apart, after the report on stderr",
+        ]
     said: list[list[str]] = []
     traced = False
     for o in report.outcomes:

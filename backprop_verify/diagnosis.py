@@ -15,6 +15,7 @@ from backprop_verify import floating
 from backprop_verify.adapters import Implementation
 from backprop_verify.capabilities import Capabilities
 from backprop_verify.comparison import flat, shape
+from backprop_verify.guard import named
 from backprop_verify.rounding import UNDERFLOW, error_bound
 from backprop_verify.strategies import Case, targets, uniform_parameters
 from backprop_verify.suspects import stale_step, variant_gradients
@@ -373,7 +374,7 @@ def diagnose(impl: Implementation, case: Case, learning_rate: float | None = Non
             fits, tested = gradient_suspects(impl, c)
         except Exception as exc:  # the module fails on this case
             if k == 0:
-                notes.append(f"the module raised {type(exc).__name__}: {exc}")
+                notes.append(f"the module raised {named(exc)}")
             continue
         fitted += [f for f in fits if f not in fitted]
         ruled_out |= {t for t in tested if t not in fits}
@@ -458,7 +459,7 @@ def wrong_node(impl: Implementation, case: Case, limit: int = 60) -> str:
     try:
         out = impl.forward(arch, p, X)
     except Exception as exc:
-        return f"forward raised {type(exc).__name__}: {exc}"
+        return f"forward raised {named(exc)}"
     for n, (o_row, w_row) in enumerate(zip(out, reference.forward(arch, p, X), strict=True)):
         for j, (o, w) in enumerate(zip(o_row, w_row, strict=True)):
             rows.append((f"a[{L}][{j}] of sample {n}", "output", o, w, 2 * bound.outputs[n][j]))

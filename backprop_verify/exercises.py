@@ -11,13 +11,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from backprop_verify.adapters import import_module
 from backprop_verify.diagnosis import FIT, HALF, SIGN, TRANSPOSE, VARIANTS
+from backprop_verify.guard import named
 from backprop_verify.rounding import error_bound
 from reference.activations import sigmoid
-from reference.contract import Architecture, ContractError, Parameters
+from reference.contract import Architecture, ContractError, Parameters, check_whole
 from reference.network import backward, backward_pass, feed_forward, hidden_delta
 from reference.typeset import fold, num
 
@@ -275,15 +277,36 @@ def _equation(exercise: str, name: str, L: int) -> str:
     return "BP4"
 
 
-def check_exercise(name: str, path: str, seed: int = 0, count: int = 30) -> Verdict:
-    """Run the student's function in ``path`` on Mazur's network and ``count`` random ones."""
+def function_of(name: str, path: str) -> tuple[ModuleType, Callable[..., Any]]:
+    """The module in ``path`` and its function for the exercise ``name``."""
     if name not in EXERCISES:
         raise ContractError(f"exercise: expected one of {', '.join(EXERCISES)}; got {name!r}")
-    ex = EXERCISES[name]
     module = import_module(path)
     fn = getattr(module, name, None)
     if not callable(fn):
-        raise ContractError(f"{path}: expected a function {ex.signature}; found none")
+        raise ContractError(f"{path}: expected a function {EXERCISES[name].signature}; found none")
+    return module, fn
+
+
+def check_exercise(name: str, path: str, seed: int = 0, count: int = 30) -> Verdict:
+    """Run the student's function in ``path`` on Mazur's network and ``count`` random ones."""
+    seed, count = exercise_arguments(name, path, seed, count)
+    return judge(name, function_of(name, path)[1], seed, count)
+
+
+def exercise_arguments(name: object, path: object, seed: object, count: object) -> tuple[int, int]:
+    """The arguments of an exercise, checked before any work: (seed, count)."""
+    if name not in EXERCISES:
+        raise ContractError(f"exercise: expected one of {', '.join(EXERCISES)}; got {name!r}")
+    if not isinstance(path, str) or not path:
+        raise ContractError(f"path: expected the path of a .py file; got {path!r}")
+    return check_whole("seed", seed, 0), check_whole("count", count, 1)
+
+
+def judge(name: str, fn: Callable[..., Any], seed: int = 0, count: int = 30) -> Verdict:
+    """``fn``, the student's function for the exercise ``name``, on Mazur's network and
+    ``count`` random ones: the first wrong equation, with the numbers."""
+    ex = EXERCISES[name]
     verdict = Verdict(name)
     for case in cases(seed, count):
         args, want, mistakes = ex.task(case)
@@ -299,8 +322,7 @@ def check_exercise(name: str, path: str, seed: int = 0, count: int = 30) -> Verd
         except Exception as exc:  # the student's code: any error is a finding, not a crash
             verdict.failed = True
             verdict.lines += [
-                f"on {case.label} ({case.arch.describe()}), {name} raised "
-                f"{type(exc).__name__}: {exc}",
+                f"on {case.label} ({case.arch.describe()}), {name} raised {named(exc)}",
                 *_hints(mistakes, None),
             ]
             return verdict

@@ -3,6 +3,7 @@ with its checks counted, every buggy one fails, and the diagnosis names its mist
 
 from __future__ import annotations
 
+import importlib
 import json
 import textwrap
 from pathlib import Path
@@ -205,15 +206,14 @@ def test_a_module_file_and_its_declaration_are_checked(
     assert "not applicable: needs reductions mean; declared sum" in out
 
 
-def test_nothing_checked_has_its_own_exit_status(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_nothing_checked_has_its_own_exit_status(monkeypatch: pytest.MonkeyPatch) -> None:
     never = check_module.properties.Property(
         "never", lambda impl: None, lambda caps: None, lambda impl: "never applies"
     )  # type: ignore[arg-type,return-value]
     monkeypatch.setattr(check_module.properties, "table", lambda: [never])
-    assert main(["check", "tests.gallery.columns"]) == 6
-    assert "nothing checked" in capsys.readouterr().out
+    report = check_module.check("tests.gallery.columns", examples=2)
+    assert report.exit_status == 6
+    assert "nothing checked" in check_module.format_report(report)
 
 
 def test_capabilities_are_checked_when_declared() -> None:
@@ -400,3 +400,21 @@ def test_a_gradient_n_times_n_out_its_cost_is_named_and_not_confused(tmp_path: P
     said = {d for o in report.outcomes for d in o.diagnosis}
     assert any(d.startswith("a factor N·n_out:") for d in said), format_report(report)
     assert not any(d.startswith(("a factor N (", "a factor n_out")) for d in said), said
+
+
+def test_a_seed_draws_the_same_cases_whatever_else_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hypothesis mixes constants of imported local modules into its draws (its
+    ``_get_local_constants``); while the checker draws, that pool is empty, so one seed
+    gives the same cases in the command, the isolated child and a user's suite."""
+    from hypothesis.internal.conjecture import providers
+
+    numbers = ", ".join(str(1_000_003 * k) for k in range(1, 50))
+    (tmp_path / "many_constants.py").write_text(f"VALUES = [{numbers}, 0.123456]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("many_constants")
+    assert 0.123456 in providers._get_local_constants().set_for_type("float")
+    with check_module.same_draws_in_any_process():
+        assert len(providers._get_local_constants()) == 0
+    assert 0.123456 in providers._get_local_constants().set_for_type("float")
