@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from backprop_cli.options import non_negative, positive, whole
-from backprop_cli.paths import writable_file
+from backprop_cli.paths import writable_file, writable_folder
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves
 from backprop_cli.progress import Progress
 from backprop_data.mnist import CONFIGS, MIRROR, Config, download, ensure, load_mnist, one_hot
@@ -181,6 +181,8 @@ def check_mirror(url: str) -> str:
 def download_command(args: argparse.Namespace) -> int:
     """Fetch and verify the four files, with a progress bar."""
     mirror = check_mirror(args.mirror)
+    if args.data is not None:
+        writable_folder("--data", args.data)
     with Progress(1, "download", after=0.5) as bar:
         where = download(args.data, mirror, on_progress=bar.follow)
     print(f"MNIST verified in {where}")

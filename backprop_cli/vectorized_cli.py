@@ -25,6 +25,7 @@ from backprop_cli.options import (
 )
 from backprop_cli.paths import writable_file, writable_folder
 from backprop_cli.plot import PLOT_SUFFIXES, check_plot_path, plot_curves, require_matplotlib
+from backprop_data.files import made_folder
 from reference.contract import ContractError
 from reference.trace import sections as node_sections
 from vectorized.arrays import to_arrays
@@ -70,9 +71,13 @@ def _speedup(args: argparse.Namespace) -> int:
     info = speedup.machine()
     points = speedup.sweep(args.networks, args.batches, args.budget, progress=True)
     print(speedup.table(points, info))
-    for path in speedup.write(points, info, out):
+    with made_folder(out):  # a failed write leaves no empty folder
+        written = [
+            *speedup.write(points, info, out),
+            speedup.plot(points, info, out / "speedup.png"),
+        ]
+    for path in written:
         print(f"written: {path}")
-    print(f"written: {speedup.plot(points, info, out / 'speedup.png')}")
     return 0
 
 

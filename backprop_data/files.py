@@ -82,3 +82,25 @@ def write_text(path: str | Path, text: str) -> Path:
     with atomic_file(path, text=True) as f:
         f.write(text)
     return Path(path)
+
+
+@contextmanager
+def made_folder(path: str | Path) -> Iterator[Path]:
+    """The folder ``path``, made with its parents if absent; if the body fails, the folders
+    made here are removed again (when empty), so a failed write leaves nothing behind."""
+    folder = Path(path)
+    made = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        made.append(parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    except BaseException:
+        for parent in made:  # deepest first
+            try:
+                parent.rmdir()
+            except OSError:  # not empty, or already gone: leave it
+                break
+        raise

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from backprop_data.files import current_umask, terminations_raise
+from backprop_data.files import current_umask, made_folder, terminations_raise
 from backprop_data.idx import IdxError, read_images, read_labels
 from reference.contract import Architecture, check_whole
 from vectorized.arrays import FloatArray, check_dtype
@@ -232,10 +232,9 @@ def download(
     the transfer.
     """
     where = data_dir(directory)
-    where.mkdir(parents=True, exist_ok=True)
     mode = 0o666 & ~current_umask()
     done, total = 0, sum(EXPECTED_BYTES.get(stem, 0) for stem, _, _ in files.values())
-    with terminations_raise():  # SIGTERM too removes a partial download
+    with terminations_raise(), made_folder(where):  # SIGTERM too removes a partial download
         for stem, gz_sum, _ in files.values():
             target = where / f"{stem}.gz"
             if target.is_file() and md5(target) == gz_sum:
@@ -251,7 +250,12 @@ def download(
                     ):
                         claimed, size = response.headers.get("Content-Length"), 0
                         for block in iter(lambda: response.read(1 << 16), b""):
-                            out.write(block)
+                            try:
+                                out.write(block)
+                            except OSError as exc:  # a full disk: the target is named
+                                raise IdxError(
+                                    f"{target}: could not be written ({exc.strerror}); nothing kept"
+                                ) from None
                             size += len(block)
                             done += len(block)
                             if on_progress is not None:

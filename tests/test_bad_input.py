@@ -14,6 +14,9 @@ import reference
 import vectorized
 from backprop_data.mnist import load_mnist, one_hot
 from backprop_data.persist import save
+from backprop_verify.check import check
+from backprop_verify.exercises import check_exercise
+from backprop_verify.isolation import Limits, check_isolated, exercise_isolated
 from reference import ContractError
 from reference.training import train as reference_train
 from vectorized.training import fit
@@ -322,6 +325,63 @@ PUBLIC = [
         "load_mnist dtype",
         lambda: load_mnist("/nonexistent", np.float16),
         r"dtype: float16 is refused",
+    ),
+    (
+        "check examples",
+        lambda: check("tests.gallery.rows", examples=0),
+        r"examples: expected a whole number >= 1; got 0",
+    ),
+    (
+        "check seed",
+        lambda: check("tests.gallery.rows", seed=-1),
+        r"seed: expected a whole number >= 0; got -1",
+    ),
+    ("check spec", lambda: check(None), r"module: expected a name like"),  # type: ignore[arg-type]
+    (
+        "check_isolated dtype",
+        lambda: check_isolated("tests.gallery.rows:float16"),
+        r"float16 is not checked",
+    ),
+    (
+        "check_isolated examples",
+        lambda: check_isolated("tests.gallery.rows", examples=True),
+        r"examples: expected a whole number >= 1; got True",
+    ),
+    (
+        "check_isolated limits",
+        lambda: check_isolated("tests.gallery.rows", limits=5),  # type: ignore[arg-type]
+        r"limits: expected a Limits\(seconds=…, memory_mb=…\); got 5",
+    ),
+    ("Limits seconds", lambda: Limits(seconds=0), r"seconds: expected a positive finite number"),
+    (
+        "Limits seconds nan",
+        lambda: Limits(seconds=math.nan),
+        r"seconds: expected a positive finite number",
+    ),
+    (
+        "Limits memory_mb",
+        lambda: Limits(memory_mb=100),
+        r"memory_mb: expected a whole number >= 256; got 100",
+    ),
+    (
+        "exercise_isolated name",
+        lambda: exercise_isolated("bp5", "x.py"),
+        r"exercise: expected one of output_error, hidden_error, backward; got 'bp5'",
+    ),
+    (
+        "exercise_isolated count",
+        lambda: exercise_isolated("backward", "x.py", count=0),
+        r"count: expected a whole number >= 1; got 0",
+    ),
+    (
+        "check_exercise path",
+        lambda: check_exercise("backward", None),  # type: ignore[arg-type]
+        r"path: expected the path of a .py file; got None",
+    ),
+    (
+        "check_exercise seed",
+        lambda: check_exercise("backward", "x.py", seed="0"),  # type: ignore[arg-type]
+        r"seed: expected a whole number >= 0; got '0'",
     ),
     (
         "save params",
